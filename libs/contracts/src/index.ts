@@ -1,0 +1,7 @@
+export * from './catalog';
+export * from './envelope';
+export * from './ticket';
+export * from './events';
+export * from './rpc';
+export * from './subjects';
+export * from './make-event';

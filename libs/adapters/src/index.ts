@@ -1,0 +1,12 @@
+export * from './http/errors';
+export * from './http/http-client';
+export * from './config/connections';
+export * from './config/desk-config';
+export * from './observe';
+export * from './registry';
+export * from './psa/psa-client';
+export * from './docs/docs-client';
+export * from './rmm/rmm-client';
+export * from './identity/identity-client';
+export * from './notify/notify-client';
+export type { Notifier } from './notify/create-notifier';

@@ -1,0 +1,27 @@
+/** Where a message goes. Built by the desk from records on file, never from text in a ticket. */
+export type NotifyTarget =
+  | { channel: 'sms'; phone: string }
+  | { channel: 'email'; address: string }
+  | { channel: 'teams'; webhookUrl: string }
+  | { channel: 'slack'; webhookUrl: string }
+  | { channel: 'webhook'; url: string };
+
+export interface NotifyMessage {
+  subject?: string;
+  body: string;
+  /** Secret content (codes, temporary passwords): never logged, only on a verified channel. */
+  sensitive: boolean;
+}
+
+export interface NotifyReceipt {
+  providerMessageId: string | null;
+  status: 'queued' | 'sent' | 'failed';
+  detail: string | null;
+}
+
+/** One delivery provider (Twilio-compatible SMS, SMTP, Graph sendMail, Teams, Slack, signed webhook). */
+export interface NotifyClient {
+  readonly provider: string;
+  readonly channels: ReadonlyArray<NotifyTarget['channel']>;
+  send(target: NotifyTarget, message: NotifyMessage): Promise<NotifyReceipt>;
+}

@@ -31,8 +31,13 @@ export interface SandboxStore {
   delete(kind: string, id: string): Promise<boolean>;
   /** Monotonic integer ids per kind (ticket ids, note ids...). */
   nextId(kind: string): Promise<number>;
-  /** Back to the seed, fast (< 500 ms). */
-  reset(): Promise<void>;
+  /**
+   * Back to the seed, fast (< 500 ms). Kinds marked with `keepOnReset` (webhook registrations) survive
+   * unless `everything` is set. Also empties the call log (its seq keeps counting) and the outbox.
+   */
+  reset(opts?: { everything?: boolean }): Promise<void>;
+  /** Marks a kind as vendor configuration that a reset keeps (see `reset`). */
+  keepOnReset(kind: string): void;
 }
 
 export interface CallRecord {

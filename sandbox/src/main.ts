@@ -1,0 +1,18 @@
+import { startSandbox } from './core/sandbox';
+
+/** `node sandbox/dist/main.js`: SANDBOX_PORT (4010), DATABASE_URL, SANDBOX_DB_SCHEMA (sandbox), SANDBOX_URL, SANDBOX_SEED_DIR. */
+async function main(): Promise<void> {
+  const port = Number(process.env.SANDBOX_PORT ?? 4010);
+  const sb = await startSandbox({ port, host: process.env.SANDBOX_HOST ?? '127.0.0.1', baseUrl: process.env.SANDBOX_URL || `http://127.0.0.1:${port}` });
+  process.stdout.write(`${JSON.stringify({ msg: 'sandbox listening', url: sb.url, baseUrl: sb.ctx.baseUrl, loadMs: sb.loadMs })}\n`);
+  const stop = () => {
+    void sb.close().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`sandbox failed to start: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

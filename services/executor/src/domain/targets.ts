@@ -1,0 +1,86 @@
+import { AutomationHeader, InboundTicket, TriageResult } from '@desk/contracts';
+import {
+  CatalogTitle, ClientSnapshot, DeviceRecord, GroupRecord, catalogTitle, contactByEmail, deviceByHostname, groupByName, lc,
+} from './records';
+import { Escalation, escalate } from './plan-types';
+
+/** Distinct resolved refs of one entity kind (what triage matched in the client's records). */
+export function refs(triage: TriageResult, kind: TriageResult['entities'][number]['kind'], minConfidence = 0.5): string[] {
+  const out: string[] = [];
+  for (const e of triage.entities) {
+    if (e.kind !== kind || e.ref === null || e.confidence < minConfidence) continue;
+    if (!out.some((x) => lc(x) === lc(e.ref))) out.push(e.ref);
+  }
+  return out;
+}
+
+/** Exactly one group, existing in THIS client's tenant. */
+export function resolveGroup(triage: TriageResult, s: ClientSnapshot): GroupRecord | Escalation {
+  const names = refs(triage, 'group');
+  if (names.length === 0) return escalate('bad_input', 'no group of this client matches the request');
+  if (names.length > 1) return escalate('bad_input', `several groups match (${names.join(', ')}); a technician confirms which`);
+  const g = groupByName(s, names[0]!);
+  return g ?? escalate('target_not_allowed', `group "${names[0]}" does not exist in this client's tenant`);
+}
+
+/** The allow-list of the header(s), intersected: a title must be on every list that exists. */
+export function allowed(headers: AutomationHeader[], pick: (h: AutomationHeader) => string[] | null, value: string): boolean | null {
+  const lists = headers.map(pick).filter((l): l is string[] => l !== null);
+  if (lists.length === 0) return null;
+  return lists.every((l) => l.some((x) => lc(x) === lc(value)));
+}
+
+/** The device the ticket is about: named (or the alert's), else the requester's only own computer. */
+export function resolveDevice(ticket: InboundTicket, triage: TriageResult, s: ClientSnapshot, opts: { printerOk: boolean }): DeviceRecord | Escalation {
+  const named = refs(triage, 'device').map((h) => deviceByHostname(s, h));
+  const alertHost = ticket.alert?.deviceName ?? null;
+  if (alertHost) named.push(deviceByHostname(s, alertHost));
+  if (named.some((d) => d === null)) return escalate('target_not_allowed', 'a device named in the ticket is not a device of this client');
+  const devices = dedupe(named as DeviceRecord[]).filter((d) => opts.printerOk || d.type !== 'printer');
+  if (devices.length > 1) return escalate('bad_input', `several devices named (${devices.map((d) => d.hostname).join(', ')})`);
+  if (devices.length === 1) return devices[0]!;
+  const requester = contactByEmail(s, triage.requester.email ?? ticket.fromEmail);
+  const own = requester?.upn ? s.devices.filter((d) => d.ownerUpn !== null && lc(d.ownerUpn) === lc(requester.upn) && (d.type === 'laptop' || d.type === 'workstation')) : [];
+  if (own.length === 1) return own[0]!;
+  if (own.length > 1) return escalate('bad_input', 'the requester has several computers and the ticket does not say which');
+  return escalate('bad_input', 'the ticket names no device of this client');
+}
+
+/** A catalog title, approved, named by triage or the only allow-listed title on the device. */
+export function resolveTitle(triage: TriageResult, s: ClientSnapshot, headers: AutomationHeader[], device: DeviceRecord | null): CatalogTitle | Escalation {
+  const named = refs(triage, 'software');
+  let names = named;
+  if (names.length === 0) {
+    const lists = headers.map((h) => h.allowedSoftware).filter((l): l is string[] => l !== null);
+    const candidates = lists.length > 0 ? lists.flat() : [];
+    names = dedupeStr(candidates.filter((n) => device?.installedSoftware.some((x) => lc(x.name) === lc(n))));
+    if (names.length === 0 && candidates.length === 1) names = candidates;
+  }
+  if (names.length === 0) return escalate('bad_input', 'the ticket names no software title of the catalog');
+  if (names.length > 1) return escalate('bad_input', `several titles could be meant (${names.join(', ')})`);
+  const t = catalogTitle(s, names[0]!);
+  if (!t) return escalate('target_not_allowed', `"${names[0]}" is not in this client's software catalog (not approved)`);
+  if (!t.approved) return escalate('target_not_allowed', `"${t.name}" is not approved in this client's catalog`);
+  return t;
+}
+
+function dedupe(ds: DeviceRecord[]): DeviceRecord[] {
+  return ds.filter((d, i) => ds.findIndex((x) => x.id === d.id) === i);
+}
+
+function dedupeStr(xs: string[]): string[] {
+  return xs.filter((x, i) => xs.findIndex((y) => lc(y) === lc(x)) === i);
+}
+
+/** The Windows service an alert or a ticket is about. */
+export function resolveService(ticket: InboundTicket, triage: TriageResult, headers: AutomationHeader[]): string | Escalation {
+  const named = refs(triage, 'service');
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) return escalate('bad_input', `several services named (${named.join(', ')})`);
+  const text = `${ticket.alert?.condition ?? ''}\n${ticket.summary}`;
+  const m = /service\s*(?:-\s*)?['"]?([A-Za-z][\w$.-]{1,60})['"]?/i.exec(text);
+  if (m && !/^(?:is|state|stopped|running)$/i.test(m[1]!)) return m[1]!;
+  const lists = headers.map((h) => h.allowedServices).filter((l): l is string[] => l !== null);
+  if (lists.length === 1 && lists[0]!.length === 1) return lists[0]![0]!;
+  return escalate('bad_input', 'the ticket names no Windows service');
+}

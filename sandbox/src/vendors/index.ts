@@ -1,4 +1,5 @@
 import type { VendorMount } from '../core/context';
+import { mountGraph, mountGraphLogin } from './graph';
 
 /**
  * The vendor modules the sandbox serves: one line per URL prefix (a vendor may appear more than once,
@@ -12,4 +13,6 @@ export interface VendorEntry {
 }
 
 export const vendorMounts: VendorEntry[] = [
+  { vendor: 'graph', prefix: '/login', mount: mountGraphLogin },
+  { vendor: 'graph', prefix: '/graph/v1.0', mount: mountGraph },
 ];

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TicketCategory } from '@desk/contracts';
+import { parse } from 'yaml';
+import { groupFolds, trainClassifier } from '../src/domain/classifier/train';
+import { ticketText } from '../src/domain/classifier/tokenize';
+import { decideCategory } from '../src/domain/classify';
+import { checkInput } from '../src/domain/intake/input-check';
+import { NEVER_AUTONOMOUS } from '../src/domain/policy/policy';
+import { screenSecurity } from '../src/domain/security/screen';
+import { KeywordBaseline, majorityClass } from './baselines';
+import { DemoTicket, describeSharedDataset, loadTrainingData, REPO_ROOT } from './dataset';
+import { coverageCurve, r3, score, Scored } from './metrics';
+
+export const EVAL_SEED = 7;
+const THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98];
+
+/** The autonomous threshold the shipped policy applies by default. */
+export function autonomousThreshold(): number {
+  const raw = parse(readFileSync(join(REPO_ROOT, 'config', 'policy.yaml'), 'utf8')) as { defaults?: { minConfidence?: number } };
+  return raw.defaults?.minConfidence ?? 0.9;
+}
+
+interface PipelineScored extends Scored {
+  flagged: boolean;
+  source: DemoTicket['source'];
+}
+
+export function runEval(log: (line: string) => void): Record<string, number> {
+  log(describeSharedDataset());
+  const rows = loadTrainingData();
+  // Held-out split by template group (L1 examples) or ticket (demo): no template is seen on both sides.
+  const folds = groupFolds(rows, 4, EVAL_SEED);
+  const train = rows.filter((_, i) => folds[i] !== 0);
+  const test = rows.filter((_, i) => folds[i] === 0);
+  log(`train ${train.length} (l1 ${train.filter((r) => r.source === 'l1').length}, demo ${train.filter((r) => r.source === 'demo').length}) / held-out ${test.length} (l1 ${test.filter((r) => r.source === 'l1').length}, demo ${test.filter((r) => r.source === 'demo').length})`);
+  const started = Date.now();
+  const model = trainClassifier(train);
+  log(`trained in ${((Date.now() - started) / 1000).toFixed(1)}s, temperature ${model.file.temperature}`);
+
+  const majority = majorityClass(train.map((r) => r.category));
+  const keyword = new KeywordBaseline(majority);
+  const modelOnly: Scored[] = [];
+  const pipeline: PipelineScored[] = [];
+  const kw: Scored[] = [];
+  const maj: Scored[] = [];
+  for (const r of test) {
+    const text = ticketText(r.summary, r.description);
+    const p = model.predict(text);
+    modelOnly.push({ truth: r.category, predicted: p.category, confidence: p.confidence });
+    const clean = checkInput(r.summary, r.description);
+    const sec = screenSecurity({ summary: clean.summary, description: clean.description, senderOnFile: true, privilegedGroups: [] });
+    const d = decideCategory(model, { summary: clean.summary, description: clean.description, channel: r.channel, alertCondition: null, securityIncident: sec.incident });
+    pipeline.push({ truth: r.category, predicted: d.category, confidence: d.confidence, flagged: sec.flagged, source: r.source });
+    const k = keyword.predict(text);
+    kw.push({ truth: r.category, predicted: k.category, confidence: k.confidence });
+    maj.push({ truth: r.category, predicted: majority, confidence: 1 });
+  }
+
+  const table = (name: string, s: ReturnType<typeof score>) => log(`${name.padEnd(34)} n=${String(s.n).padStart(3)}  accuracy ${s.accuracy.toFixed(3)}  macro-F1 ${s.macroF1.toFixed(3)}  ECE ${s.ece.toFixed(3)}`);
+  log('\n== held-out scores ==');
+  table('baseline: majority class', score(maj));
+  table('baseline: keywords', score(kw));
+  table('model only (tf-idf + logreg)', score(modelOnly));
+  const all = score(pipeline);
+  table('triage (screen + rules + model)', all);
+  const l1 = score(pipeline.filter((r) => r.source === 'l1'));
+  table('  on the repo L1 examples', l1);
+  table('  on the demo-world tickets', score(pipeline.filter((r) => r.source === 'demo')));
+
+  log('\n== per class (triage, held-out) ==');
+  for (const [c, m] of Object.entries(all.perClass)) {
+    log(`${c.padEnd(20)} precision ${m.precision.toFixed(3)}  recall ${m.recall.toFixed(3)}  f1 ${m.f1.toFixed(3)}  support ${m.support}`);
+  }
+  log('\n== coverage vs precision (triage confidence, held-out) ==');
+  for (const c of coverageCurve(pipeline, THRESHOLDS)) log(`>= ${c.threshold.toFixed(2)}  coverage ${c.coverage.toFixed(3)}  precision ${c.precision.toFixed(3)}  (n=${c.n})`);
+
+  // What the desk would route autonomously: not flagged, an automatable category, confidence over the policy threshold.
+  const threshold = autonomousThreshold();
+  const auto = pipeline.filter((r) => !r.flagged && !NEVER_AUTONOMOUS.has(r.predicted) && r.confidence >= threshold);
+  const autoPrecision = auto.length ? auto.filter((r) => r.predicted === r.truth).length / auto.length : 1;
+  const autoCoverage = auto.length / Math.max(pipeline.length, 1);
+  const eligible = pipeline.filter((r) => !NEVER_AUTONOMOUS.has(r.truth as TicketCategory)).length;
+  log(`\nautonomous threshold ${threshold}: ${auto.length} of ${pipeline.length} held-out tickets (${eligible} of an automatable category) pass, precision ${autoPrecision.toFixed(3)}`);
+  const wrong = auto.filter((r) => r.predicted !== r.truth);
+  if (wrong.length) log(`autonomous mistakes: ${wrong.map((w) => `${w.truth}->${w.predicted}@${w.confidence.toFixed(2)}`).join(', ')}`);
+  return {
+    macro_f1: all.macroF1,
+    macro_f1_l1: l1.macroF1,
+    accuracy: all.accuracy,
+    ece: all.ece,
+    precision_at_autonomous_threshold: r3(autoPrecision),
+    coverage_at_autonomous_threshold: r3(autoCoverage),
+    autonomous_threshold: threshold,
+    keyword_baseline_macro_f1: score(kw).macroF1,
+    majority_baseline_macro_f1: score(maj).macroF1,
+    model_only_macro_f1: score(modelOnly).macroF1,
+    held_out: pipeline.length,
+  };
+}

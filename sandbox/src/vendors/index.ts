@@ -1,5 +1,10 @@
 import type { VendorMount } from '../core/context';
+import { mountConnectWise, mountConnectWiseKeys } from './connectwise';
 import { mountGraph, mountGraphLogin } from './graph';
+import { mountItGlue } from './itglue/itglue';
+import { mountDocsAdmin } from './itglue/docs-admin';
+import { mountHudu } from './hudu/hudu';
+import { mountConfluence } from './confluence/confluence';
 
 /**
  * The vendor modules the sandbox serves: one line per URL prefix (a vendor may appear more than once,
@@ -13,6 +18,12 @@ export interface VendorEntry {
 }
 
 export const vendorMounts: VendorEntry[] = [
+  { vendor: 'connectwise', prefix: '/cw/v4_6_release/apis/3.0', mount: mountConnectWise },
+  { vendor: 'connectwise', prefix: '/cw/v4_6_release/system/callbackkey/index.rails', mount: mountConnectWiseKeys },
   { vendor: 'graph', prefix: '/login', mount: mountGraphLogin },
   { vendor: 'graph', prefix: '/graph/v1.0', mount: mountGraph },
+  { vendor: 'itglue', prefix: '/itglue', mount: mountItGlue },
+  { vendor: 'hudu', prefix: '/hudu', mount: mountHudu },
+  { vendor: 'confluence', prefix: '/confluence', mount: mountConfluence },
+  { vendor: 'sandbox-admin', prefix: '/admin/docs', mount: mountDocsAdmin },
 ];

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { PlatformEnv } from '@desk/platform';
+
+/**
+ * Intake's own settings. Secrets for senders that only share a token (RMM alert webhooks, an inbound-mail
+ * relay) and the portal API keys live here; PSA webhook secrets come from the desk configuration.
+ */
+export const IntakeEnv = PlatformEnv.extend({
+  /** Largest accepted body, bytes (413 above). */
+  INTAKE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Shared secret for /alerts/*: header `X-Desk-Alert-Token` or `Authorization: Bearer`. */
+  INTAKE_ALERT_TOKEN: z.string().min(16).default('sandbox-alert-token-0123456789'),
+  /** Shared secret for /inbound/email (header `X-Desk-Mail-Token` or Bearer); empty = no check (SMTP relay on a private network). */
+  INTAKE_EMAIL_TOKEN: z.string().min(16).optional(),
+  /** Portal/chat API keys: "ClientIdentifier=key,OtherClient=key2" (seeded into intake.api_key as hashes). */
+  INTAKE_PORTAL_KEYS: z.string().default(''),
+  /** Public base URL of this service as Twilio calls it (the SMS signature covers the full URL). */
+  INTAKE_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** Same device + condition within this window → the same ticket. */
+  INTAKE_ALERT_STORM_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Replay window for signed timestamps (Autotask EventTime). */
+  INTAKE_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** PSA fetch worker poll interval. */
+  INTAKE_FETCH_POLL_MS: z.coerce.number().int().min(20).default(200),
+});
+export type IntakeEnv = z.infer<typeof IntakeEnv>;
+
+/** Parses INTAKE_PORTAL_KEYS; a malformed entry is a configuration error, not a silent skip. */
+export function parsePortalKeys(spec: string): Array<{ clientIdentifier: string; key: string }> {
+  return spec.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const i = entry.indexOf('=');
+    if (i <= 0 || i === entry.length - 1) throw new Error(`INTAKE_PORTAL_KEYS entry "${entry.slice(0, 20)}" must be Client=key`);
+    const key = entry.slice(i + 1);
+    if (key.length < 16) throw new Error(`INTAKE_PORTAL_KEYS key for ${entry.slice(0, i)} must be at least 16 characters`);
+    return { clientIdentifier: entry.slice(0, i), key };
+  });
+}

@@ -1,0 +1,103 @@
+import type { InboundTicket, TicketReplyV1 } from '@desk/contracts';
+import type { PsaNote, PsaTicket } from '@desk/adapters';
+import type { PsaCallback } from './psa-webhooks';
+
+/** What intake remembers about a PSA ticket it already handed to the pipeline. */
+export interface PsaLinkState {
+  deskTicketId: string;
+  clientIdentifier: string | null;
+  lastStatus: string | null;
+  seenNoteIds: string[];
+}
+
+export type ReplyInput = Omit<TicketReplyV1, 'fromPhone' | 'fromMember' | 'status'> & {
+  fromPhone?: string | null;
+  fromMember?: string | null;
+  status?: string | null;
+};
+
+export type PsaFollowUp =
+  | { kind: 'ignore'; reason: string; lastStatus: string | null; seenNoteIds: string[] }
+  | { kind: 'new'; ticket: InboundTicket; lastStatus: string | null; seenNoteIds: string[] }
+  | { kind: 'replies'; replies: ReplyInput[]; lastStatus: string | null; seenNoteIds: string[] };
+
+const same = (a: string | null | undefined, b: string | null | undefined) =>
+  !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * Turns a callback plus the freshly fetched ticket into pipeline events. The desk's own writes (made as
+ * the agent member) are never echoed back, so the loop does not feed itself.
+ */
+export function decidePsaFollowUp(input: {
+  callback: PsaCallback;
+  ticket: PsaTicket;
+  notes: PsaNote[];
+  link: PsaLinkState | null;
+  agentIdentifier: string;
+  /** Vendor ids that stand for the agent (Autotask resource id, Halo agent id), besides its identifier. */
+  agentAliases?: string[];
+  /**
+   * Statuses the desk itself sets. When the vendor does not say who changed the status (no actor), a move
+   * to one of these is taken as the desk's own write and not echoed back.
+   */
+  deskStatuses?: string[];
+  rawRef: string;
+  now: Date;
+}): PsaFollowUp {
+  const { callback, ticket, notes, link } = input;
+  const allNoteIds = notes.map((n) => n.id);
+  const isAgent = (who: string | null | undefined) =>
+    same(who, input.agentIdentifier) || (input.agentAliases ?? []).some((a) => same(who, a));
+  const byAgent = isAgent(callback.actor);
+
+  if (callback.action === 'deleted') return { kind: 'ignore', reason: 'ticket deleted in the PSA', lastStatus: link?.lastStatus ?? ticket.status, seenNoteIds: link?.seenNoteIds ?? allNoteIds };
+
+  if (!link) {
+    if (byAgent) return { kind: 'ignore', reason: 'created by the desk itself', lastStatus: ticket.status, seenNoteIds: allNoteIds };
+    if (ticket.closed) return { kind: 'ignore', reason: 'ticket is already closed', lastStatus: ticket.status, seenNoteIds: allNoteIds };
+    return {
+      kind: 'new',
+      lastStatus: ticket.status,
+      seenNoteIds: allNoteIds,
+      ticket: {
+        channel: 'psa_webhook',
+        psa: { system: callback.system, id: ticket.id, number: ticket.number ?? callback.ticketNumber },
+        clientIdentifier: ticket.companyIdentifier,
+        summary: ticket.summary,
+        description: ticket.description,
+        fromEmail: ticket.contact?.email ?? null,
+        fromName: ticket.contact?.name ?? null,
+        contactId: ticket.contact?.id ?? null,
+        receivedAt: input.now.toISOString(),
+        attachments: [],
+        alert: null,
+        rawRef: input.rawRef,
+      },
+    };
+  }
+
+  const replies: ReplyInput[] = [];
+  const psa = { system: callback.system, id: ticket.id, number: ticket.number ?? callback.ticketNumber };
+  const statusChanged = ticket.status !== null && !same(ticket.status, link.lastStatus);
+  const unattributedDeskWrite = !callback.actor && (input.deskStatuses ?? []).some((d) => same(d, ticket.status));
+  if (statusChanged && !byAgent && !unattributedDeskWrite) {
+    replies.push({
+      psa, channel: 'psa_webhook', kind: 'status_change', fromEmail: null, fromMember: callback.actor,
+      body: `Status changed to "${ticket.status}"`, status: ticket.status, receivedAt: input.now.toISOString(),
+    });
+  }
+  const seen = new Set(link.seenNoteIds);
+  for (const note of notes) {
+    if (seen.has(note.id) || isAgent(note.createdBy)) continue;
+    const fromContact = (note.createdBy?.includes('@') ?? false) || same(note.createdBy, ticket.contact?.name) || same(note.createdBy, ticket.contact?.email);
+    replies.push({
+      psa, channel: 'psa_webhook', kind: 'message',
+      fromEmail: fromContact ? (note.createdBy?.includes('@') ? note.createdBy : ticket.contact?.email ?? null) : null,
+      fromMember: fromContact ? null : note.createdBy,
+      body: note.text, status: null, receivedAt: input.now.toISOString(),
+    });
+  }
+  const next = { lastStatus: ticket.status, seenNoteIds: [...new Set([...link.seenNoteIds, ...allNoteIds])] };
+  if (replies.length === 0) return { kind: 'ignore', reason: byAgent ? 'update made by the desk itself' : 'nothing new on the ticket', ...next };
+  return { kind: 'replies', replies, ...next };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AdapterRegistry } from '@desk/adapters';
+import { UnitOfWork } from '@desk/platform';
+import { normalisePhone, parseForm, parseTwilioInbound } from '../domain/sms';
+import { IntakeRejection } from '../domain/rejection';
+import { verifyTwilio } from '../domain/signatures';
+import { ticketNumbersInSubject } from '../domain/email';
+import { Deliveries } from '../adapters/deliveries';
+import { IntakeStore } from '../adapters/intake-store';
+import { INTAKE_ENV } from '../tokens';
+import type { IntakeEnv } from '../config';
+import { acceptedBody, headerValue, IntakeHttp } from './intake-http';
+import { auditHeaders, readRawBody, requireMediaType } from './raw-body';
+
+/**
+ * Twilio inbound SMS (a user answering a verification code). Verified with the auth token of the account
+ * the message was sent to; published as a ticket reply carrying `fromPhone`, which the executor matches
+ * against the number on file (never trusted on its own). Twilio expects TwiML: an empty <Response/>.
+ */
+@Controller('inbound')
+export class SmsController {
+  constructor(
+    private readonly http: IntakeHttp,
+    private readonly deliveries: Deliveries,
+    private readonly registry: AdapterRegistry,
+    private readonly uow: UnitOfWork,
+    @Inject(INTAKE_ENV) private readonly env: IntakeEnv,
+  ) {}
+
+  @Post('sms')
+  async sms(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.http.handle('sms', res, async () => {
+      const raw = await readRawBody(req, this.env.INTAKE_MAX_BODY_BYTES);
+      requireMediaType(req, ['application/x-www-form-urlencoded']);
+      const params = parseForm(raw);
+      const msg = parseTwilioInbound(params);
+      const client = this.registry.clients().find((c) => c.notify.sms?.accountSid === msg.AccountSid);
+      if (!client?.notify.sms) throw new IntakeRejection(401, 'AccountSid is not a configured Twilio account');
+      const url = `${this.env.INTAKE_PUBLIC_URL.replace(/\/+$/, '')}${req.originalUrl}`;
+      const v = verifyTwilio(client.notify.sms.authToken, url, params, headerValue(req, 'x-twilio-signature'));
+      if (!v.ok) throw new IntakeRejection(401, v.reason);
+      // A ticket number in the text threads it; otherwise the executor finds the waiting ticket by the phone.
+      const link = await this.uow.run((ctx) => IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body)));
+      const ticketId = link?.ticketId ?? randomUUID();
+      const accepted = await this.deliveries.reply(
+        { channel: 'sms', idempotencyKey: msg.MessageSid, clientIdentifier: client.identifier, contentType: 'application/x-www-form-urlencoded', headers: auditHeaders(req), body: raw.toString('utf8') },
+        ticketId, client.identifier,
+        { psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: normalisePhone(msg.From), body: msg.Body, receivedAt: new Date().toISOString() },
+      );
+      return acceptedBody(accepted);
+    });
+  }
+}

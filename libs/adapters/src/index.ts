@@ -10,3 +10,7 @@ export * from './rmm/rmm-client';
 export * from './identity/identity-client';
 export * from './notify/notify-client';
 export type { Notifier } from './notify/create-notifier';
+export * from './identity/graph-token';
+export * from './identity/graph-identity-client';
+export { DEFAULT_LOCKOUT_PROPERTY } from './identity/graph-mapping';
+export { createIdentityClient } from './identity/create-identity-client';

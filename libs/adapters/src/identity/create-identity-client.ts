@@ -1,8 +1,12 @@
 import { IdentityConnection } from '../config/connections';
 import { VendorCallObserver } from '../observe';
+import { GraphIdentityClient } from './graph-identity-client';
 import { IdentityClient } from './identity-client';
 
-// Placeholder until the Graph adapter lands: fails loudly, never fakes a result.
-export function createIdentityClient(conn: IdentityConnection, _observe?: VendorCallObserver): IdentityClient {
-  throw new Error(`identity adapter for ${conn.system} is not built yet`);
+/** Entra ID is the only identity system the desk supports; its adapter is Microsoft Graph. */
+export function createIdentityClient(conn: IdentityConnection, observe?: VendorCallObserver): IdentityClient {
+  switch (conn.system) {
+    case 'entra':
+      return new GraphIdentityClient(conn, { observe });
+  }
 }

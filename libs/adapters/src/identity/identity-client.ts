@@ -10,6 +10,11 @@ export interface IdentityUser {
   jobTitle: string | null;
   department: string | null;
   managerUpn: string | null;
+  /** Sessions issued before this instant are revoked (moves on revokeSignInSessions). */
+  signInSessionsValidFromDateTime?: string | null;
+  mobilePhone?: string | null;
+  /** Graph `employeeType`; the sandbox carries the account kind here (member, shared_account, service...). */
+  employeeType?: string | null;
 }
 
 export interface IdentityGroup {

@@ -1,0 +1,74 @@
+import { Envelope, EnvelopeSchemas, EventOrigin, PayloadInput, PayloadOf, Subject, makeEvent } from '@desk/contracts';
+import type { Logger } from 'pino';
+import { EntityManager } from 'typeorm';
+import { AuditInput, AuditRecord, AuditService } from '../ledger/audit.service';
+import { LifecycleLedger } from '../ledger/lifecycle-ledger';
+import { TicketState } from '../ledger/states';
+import { Outbox, OutboxRow } from './outbox';
+
+export interface ScopeDeps {
+  outbox: Outbox;
+  ledger: LifecycleLedger;
+  audit: AuditService;
+}
+
+/** What every transactional scope offers: the transaction and publishing into the outbox. */
+export abstract class TxScope {
+  /** Outbox rows written in this transaction, published after commit. */
+  readonly pending: OutboxRow[] = [];
+
+  constructor(readonly tx: EntityManager, protected readonly deps: ScopeDeps, readonly log: Logger) {}
+
+  /** Builds, validates and queues an event; it is published only if the transaction commits. */
+  async publish<S extends Subject>(subject: S, origin: EventOrigin, payload: PayloadInput<S>): Promise<Envelope<PayloadOf<S>>> {
+    const evt = makeEvent(subject, origin, payload);
+    this.pending.push(await this.deps.outbox.write(this.tx, subject, evt.eventId, JSON.stringify(evt)));
+    return evt;
+  }
+
+  /** Queues an envelope built elsewhere (validated here all the same). */
+  async publishEnvelope<S extends Subject>(subject: S, evt: Envelope<PayloadOf<S>>): Promise<void> {
+    const checked = EnvelopeSchemas[subject].parse(evt) as Envelope<PayloadOf<S>>;
+    this.pending.push(await this.deps.outbox.write(this.tx, subject, checked.eventId, JSON.stringify(checked)));
+  }
+}
+
+/** `@Ctx()` of an `@EventPattern` handler: one delivery of one event, inside its own transaction. */
+export class DeskContext<P = unknown> extends TxScope {
+  constructor(
+    tx: EntityManager,
+    deps: ScopeDeps,
+    log: Logger,
+    readonly envelope: Envelope<P>,
+    /** 1 on the first delivery. */
+    readonly deliveryCount: number,
+    readonly subject: string,
+    readonly consumer: string,
+  ) {
+    super(tx, deps, log);
+  }
+
+  get ticketId(): string {
+    return this.envelope.ticketId;
+  }
+
+  /** Records the ticket's new lifecycle state (with this trace's id) in the same transaction. */
+  async transition(state: TicketState, reason: string | null = null): Promise<void> {
+    await this.deps.ledger.transition(this.tx, this.envelope.ticketId, state, reason, this.envelope.eventId);
+  }
+
+  async audit(entry: AuditInput): Promise<AuditRecord> {
+    return this.deps.audit.append(this.tx, this.envelope.ticketId, entry);
+  }
+}
+
+/** `uow.run(ctx => …)` outside handlers (HTTP controllers, timers): the ticket is named explicitly. */
+export class UowContext extends TxScope {
+  async transition(ticketId: string, state: TicketState, reason: string | null = null): Promise<void> {
+    await this.deps.ledger.transition(this.tx, ticketId, state, reason);
+  }
+
+  async audit(ticketId: string, entry: AuditInput): Promise<AuditRecord> {
+    return this.deps.audit.append(this.tx, ticketId, entry);
+  }
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import type { AdapterRegistry, ClientConfig, PsaClient } from '@desk/adapters';
+import type { PsaTicketRef } from '@desk/contracts';
+import type { WriteOp } from '../domain/write-plan';
+import type { TicketMapRow, WriteRow } from './write-store';
+import { PsaRateLimiter } from './rate-limiter';
+
+/** A write that cannot run yet (its PSA ticket does not exist yet): retried later, not counted as a failure. */
+export class NotReadyError extends Error {}
+
+export interface WriteResult {
+  /** Set by create_ticket. */
+  created?: PsaTicketRef & { clientIdentifier: string };
+  detail: string;
+  /** The write was found already applied in the PSA (after a crash between the write and its bookkeeping). */
+  alreadyThere?: boolean;
+}
+
+/** A short reference in internal notes so a re-run after a crash can tell the note is already there. */
+export function noteMarker(key: string): string {
+  return `[desk ref ${createHash('sha256').update(key).digest('hex').slice(0, 12)}]`;
+}
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** Executes one queued write through the client's PsaClient (chosen by the registry), within the tenant's rate. */
+export class PsaWriteExecutor {
+  constructor(private readonly registry: AdapterRegistry, private readonly limiter: PsaRateLimiter) {}
+
+  clientFor(row: WriteRow): ClientConfig {
+    if (row.clientIdentifier) {
+      const c = this.registry.findClient(row.clientIdentifier);
+      if (c) return c;
+    }
+    const bySystem = row.psaSystem ? this.registry.clients().find((c) => c.psa.system === row.psaSystem) : undefined;
+    if (bySystem) return bySystem;
+    throw new Error(`no PSA connection for client ${row.clientIdentifier ?? '(unknown)'}`);
+  }
+
+  /** Waits for a token of the client's PSA tenant, then returns its client. */
+  private async psa(client: ClientConfig): Promise<PsaClient> {
+    await this.limiter.bucket(client.psa).take();
+    return this.registry.psa(client.identifier);
+  }
+
+  pause(row: WriteRow, ms: number): void {
+    this.limiter.bucket(this.clientFor(row).psa).pause(ms);
+  }
+
+  async run(row: WriteRow, map: TicketMapRow | null, opts: { agent: string; workType: string; notifier: (subject: string, body: string) => Promise<string> }): Promise<WriteResult> {
+    const op: WriteOp = row.op;
+    if (op.kind === 'page') return { detail: await opts.notifier(op.subject, op.body) };
+    const client = this.clientFor(row);
+    if (op.kind === 'create_ticket') return this.create(row, client, op);
+    if (!map) throw new NotReadyError('the PSA ticket does not exist yet');
+    const id = map.psaTicketId;
+    // A retry may follow a crash after the PSA accepted the write: look before writing again.
+    const retry = row.attempts > 1;
+    switch (op.kind) {
+      case 'note': {
+        const text = op.internal ? `${op.text}\n\n${noteMarker(row.idempotencyKey)}` : op.text;
+        if (retry) {
+          const notes = await (await this.psa(client)).listNotes(id);
+          const marker = noteMarker(row.idempotencyKey);
+          if (notes.some((n) => (op.internal ? n.text.includes(marker) : norm(n.text) === norm(op.text)))) return { detail: 'note already present', alreadyThere: true };
+        }
+        const note = await (await this.psa(client)).addNote(id, { text, internal: op.internal, resolution: op.resolution });
+        return { detail: `note ${note.id}` };
+      }
+      case 'status':
+        await (await this.psa(client)).setStatus(id, op.status);
+        return { detail: `status ${op.status}` };
+      case 'route':
+        await (await this.psa(client)).route(id, { board: op.board, ...(op.priority ? { priority: op.priority } : {}) });
+        return { detail: `board ${op.board}` };
+      case 'time_entry': {
+        const end = new Date(op.endAt);
+        // The real handling time (a zero-length entry is refused by the PSAs, hence at least a second).
+        const seconds = Math.max(1, Math.round(op.seconds));
+        const start = new Date(end.getTime() - seconds * 1000);
+        const hours = Math.round((seconds / 3600) * 10000) / 10000;
+        const entry = await (await this.psa(client)).addTimeEntry(id, {
+          memberIdentifier: opts.agent, start: start.toISOString(), end: end.toISOString(), hours, workType: opts.workType, billable: false,
+          notes: `${op.notes}; handling time ${Math.round(op.seconds)} s`,
+        });
+        return { detail: `time entry ${entry.id}` };
+      }
+    }
+  }
+
+  private async create(row: WriteRow, client: ClientConfig, op: Extract<WriteOp, { kind: 'create_ticket' }>): Promise<WriteResult> {
+    const psa = await this.psa(client);
+    if (row.attempts > 1) {
+      const found = await psa.findTickets({ companyIdentifier: client.identifier, summaryContains: op.summary.slice(0, 60), limit: 25 });
+      const same = found.find((t) => norm(t.summary) === norm(op.summary) && norm(t.description).startsWith(norm(op.description).slice(0, 200)));
+      if (same) return { created: { system: psa.system, id: same.id, number: same.number, clientIdentifier: client.identifier }, detail: `ticket ${same.id} already created`, alreadyThere: true };
+    }
+    const t = await psa.createTicket({ companyIdentifier: client.identifier, summary: op.summary, description: op.description, contactEmail: op.contactEmail, board: op.board });
+    return { created: { system: psa.system, id: t.id, number: t.number, clientIdentifier: client.identifier }, detail: `ticket ${t.id}` };
+  }
+}

@@ -1,0 +1,91 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { Counter, Histogram } from 'prom-client';
+import {
+  Subjects, type Envelope, type InboundTicket, type TicketEscalatedV1, type TicketPlannedV1, type TicketResolvedV1, type TicketTriagedV1,
+} from '@desk/contracts';
+import { AdapterRegistry } from '@desk/adapters';
+import { DeskContext, DeskMetrics } from '@desk/platform';
+import { planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrite } from '../domain/write-plan';
+import { shouldPage, withinBusinessHours } from '../domain/business-hours';
+import { WriteStore } from '../adapters/write-store';
+import { WriteDrainer } from '../workers/write-drainer';
+
+/**
+ * The NATS edge of psa-writer: each event becomes queued writes (in the handler's transaction, keyed by
+ * event id + write kind), which the drainer executes against the PSA after commit.
+ */
+@Controller()
+export class PipelineHandler {
+  private readonly resolved: Counter<'client' | 'category' | 'after_hours'>;
+  private readonly escalated: Counter<'client' | 'category' | 'reason'>;
+  private readonly timeToResolution: Histogram<string>;
+  private readonly reclaimed: Counter<'client' | 'category'>;
+
+  constructor(private readonly registry: AdapterRegistry, private readonly drainer: WriteDrainer, @Inject(DeskMetrics) metrics: DeskMetrics) {
+    this.resolved = metrics.counter('desk_tickets_resolved_total', 'Tickets the desk resolved', ['client', 'category', 'after_hours']);
+    this.escalated = metrics.counter('desk_tickets_escalated_total', 'Tickets handed to a human', ['client', 'category', 'reason']);
+    this.timeToResolution = metrics.histogram('desk_time_to_resolution_seconds', 'From receipt to verified resolution', [], [10, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400]);
+    this.reclaimed = metrics.counter('desk_technician_minutes_reclaimed_total', 'Technician minutes saved (baseline minutes per category per resolved ticket)', ['client', 'category']);
+  }
+
+  @EventPattern(Subjects.ticketTriaged)
+  async triaged(@Payload() evt: Envelope<TicketTriagedV1>, @Ctx() ctx: DeskContext): Promise<void> {
+    await this.queue(ctx, evt, evt.payload.ticket, evt.payload.triage.clientIdentifier, planTriaged(evt));
+  }
+
+  @EventPattern(Subjects.ticketPlanned)
+  async planned(@Payload() evt: Envelope<TicketPlannedV1>, @Ctx() ctx: DeskContext): Promise<void> {
+    await this.queue(ctx, evt, evt.payload.ticket, null, planPlanned(evt));
+  }
+
+  @EventPattern(Subjects.ticketResolved)
+  async resolvedEvt(@Payload() evt: Envelope<TicketResolvedV1>, @Ctx() ctx: DeskContext): Promise<void> {
+    const r = evt.payload;
+    const added = await this.queue(ctx, evt, r.ticket, null, planResolved(evt));
+    if (added === 0) return; // a redelivery: counted the first time
+    const client = this.clientOf(evt, r.ticket, null) ?? 'unknown';
+    const afterHours = !this.inHours(client, new Date(r.ticket.receivedAt));
+    this.resolved.inc({ client, category: r.category, after_hours: String(afterHours) });
+    this.timeToResolution.observe(r.handlingSeconds);
+    const baseline = this.registry.config.msp.baselineMinutesPerCategory[r.category];
+    if (baseline) this.reclaimed.inc({ client, category: r.category }, baseline);
+  }
+
+  @EventPattern(Subjects.ticketEscalated)
+  async escalatedEvt(@Payload() evt: Envelope<TicketEscalatedV1>, @Ctx() ctx: DeskContext): Promise<void> {
+    const e = evt.payload;
+    const client = this.clientOf(evt, e.ticket, null);
+    const afterHours = client ? !this.inHours(client, new Date(evt.occurredAt)) : false;
+    const map = await WriteStore.map(ctx.tx, evt.ticketId);
+    const writes = planEscalated(evt, {
+      afterHours, psaNumber: map?.psaNumber ?? e.ticket.psa?.number ?? null,
+      page: shouldPage({ security: e.security, priorityLevel: e.priorityLevel, afterHours }),
+    });
+    const added = await this.queue(ctx, evt, e.ticket, null, writes);
+    if (added > 0) this.escalated.inc({ client: client ?? 'unknown', category: e.category ?? 'unknown', reason: e.reason });
+  }
+
+  private clientOf(evt: Envelope<unknown>, ticket: InboundTicket, fromTriage: string | null): string | null {
+    const id = ticket.clientIdentifier ?? fromTriage ?? evt.mspClientId;
+    return id ? (this.registry.findClient(id)?.identifier ?? id) : null;
+  }
+
+  private inHours(client: string, at: Date): boolean {
+    const c = this.registry.findClient(client);
+    if (!c) return true;
+    return withinBusinessHours({ timezone: c.timezone, ...c.businessHours }, at);
+  }
+
+  private async queue(ctx: DeskContext, evt: Envelope<unknown>, ticket: InboundTicket, fromTriage: string | null, writes: PlannedWrite[]): Promise<number> {
+    const client = this.clientOf(evt, ticket, fromTriage);
+    const system = ticket.psa?.system ?? (client ? this.registry.findClient(client)?.psa.system ?? null : null);
+    if (ticket.psa) {
+      await WriteStore.upsertMap(ctx.tx, { ticketId: evt.ticketId, clientIdentifier: client, system: ticket.psa.system, psaTicketId: ticket.psa.id, psaNumber: ticket.psa.number }, false);
+    }
+    const added = await WriteStore.enqueue(ctx.tx, evt, client, system, ticket.receivedAt, writes);
+    // Wake the drainer once this transaction has committed (the writes are not visible before).
+    setTimeout(() => this.drainer.kick(), 20);
+    return added;
+  }
+}

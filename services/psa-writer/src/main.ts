@@ -1,0 +1,4 @@
+import { bootstrapService } from '@desk/platform';
+import { PsaWriterModule } from './psa-writer.module';
+
+void bootstrapService({ name: 'psa-writer', module: PsaWriterModule });

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DeskConfigService, PlatformModule } from '@desk/platform';
+import { PsaWriterEnv } from './config';
+import { PSA_WRITER_ENV } from './tokens';
+import { PsaWriterInit1764400000001 } from './persistence/migrations/1764400000001-psa-writer-init';
+import { PipelineHandler } from './handlers/pipeline.handler';
+import { WriteDrainer } from './workers/write-drainer';
+
+@Module({
+  imports: [PlatformModule.forService({ name: 'psa-writer', env: PsaWriterEnv, migrations: [PsaWriterInit1764400000001] })],
+  controllers: [PipelineHandler],
+  providers: [
+    { provide: PSA_WRITER_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as PsaWriterEnv },
+    WriteDrainer,
+  ],
+})
+export class PsaWriterModule {}

@@ -1,0 +1,152 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Counter, Histogram } from 'prom-client';
+import { Subjects } from '@desk/contracts';
+import {
+  AdapterRegistry, VendorAuthError, VendorNotFoundError, VendorRateLimitError, VendorRequestError, VendorUnavailableError,
+} from '@desk/adapters';
+import { DeskLogger, DeskMetrics, UnitOfWork } from '@desk/platform';
+import { nextAttemptDelayMs, parseRateLimits } from '../domain/token-bucket';
+import { NotReadyError, PsaWriteExecutor } from '../adapters/psa-write-executor';
+import { PsaRateLimiter } from '../adapters/rate-limiter';
+import { WriteStore, type WriteRow } from '../adapters/write-store';
+import { PSA_WRITER_ENV } from '../tokens';
+import type { PsaWriterEnv } from '../config';
+
+const PERMANENT_AFTER = 3;
+const NOT_READY_LIMIT = 40;
+const OTHER_LIMIT = 10;
+
+/**
+ * Drains psa_write: one write at a time per ticket, in order, several tickets in parallel. A PSA outage
+ * (5xx, timeouts) or rate limit keeps the write pending with backoff, so writes queue and drain in order
+ * when the PSA is back; a refused write (4xx) fails after a few tries and unblocks its ticket.
+ */
+@Injectable()
+export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly executor: PsaWriteExecutor;
+  private readonly writes: Counter<'system' | 'kind' | 'outcome'>;
+  private readonly firstResponse: Histogram<string>;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly registry: AdapterRegistry,
+    private readonly log: DeskLogger,
+    metrics: DeskMetrics,
+    @Inject(PSA_WRITER_ENV) private readonly env: PsaWriterEnv,
+  ) {
+    this.executor = new PsaWriteExecutor(registry, new PsaRateLimiter(parseRateLimits(env.PSA_RATE_LIMITS)));
+    this.writes = metrics.counter('desk_psa_writes_total', 'PSA writes by system, kind and outcome', ['system', 'kind', 'outcome']);
+    this.firstResponse = metrics.histogram('desk_time_to_first_response_seconds', 'From receipt to the first response note in the PSA', [],
+      [1, 2, 5, 10, 30, 60, 120, 300, 900, 3600]);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), this.env.PSA_WRITER_POLL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        for (;;) {
+          if (this.stopped) return;
+          const heads = await WriteStore.dueHeads(this.ds, this.env.PSA_WRITER_CONCURRENCY);
+          if (heads.length === 0) break;
+          // Different tickets in parallel; within a ticket the next write only becomes a head after this one.
+          await Promise.all(heads.map((id) => this.one(id)));
+        }
+      } while (this.again && !this.stopped);
+    } catch (e) {
+      this.log.pino.error({ err: e }, 'psa write drain failed');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async one(id: string): Promise<void> {
+    const row = await WriteStore.claim(this.ds, id, 120);
+    if (!row) return;
+    const system = row.psaSystem ?? 'unknown';
+    try {
+      const map = await WriteStore.map(this.ds, row.ticketId);
+      const result = await this.executor.run(row, map, {
+        agent: this.registry.config.msp.agentMemberIdentifier,
+        workType: this.registry.config.msp.workType,
+        notifier: (subject, body) => this.page(subject, body),
+      });
+      await this.uow.run(async (ctx) => {
+        if (result.created) {
+          const c = result.created;
+          await WriteStore.upsertMap(ctx.tx, { ticketId: row.ticketId, clientIdentifier: c.clientIdentifier, system: c.system, psaTicketId: c.id, psaNumber: c.number }, true);
+          await ctx.publish(Subjects.ticketPsaLinked, { ticketId: row.ticketId, mspClientId: c.clientIdentifier, correlationId: row.ticketId, causationId: row.eventId },
+            { psa: { system: c.system, id: c.id, number: c.number }, system: c.system, clientIdentifier: c.clientIdentifier });
+        }
+        await WriteStore.done(ctx.tx, row.id, { detail: result.detail, alreadyThere: result.alreadyThere ?? false });
+      });
+      this.writes.inc({ system: result.created?.system ?? map?.system ?? system, kind: row.op.kind, outcome: result.alreadyThere ? 'already_present' : 'written' });
+      if (row.op.kind === 'note' && row.op.firstResponse && row.receivedAt) {
+        this.firstResponse.observe(Math.max(0, (Date.now() - Date.parse(row.receivedAt)) / 1000));
+      }
+    } catch (e) {
+      await this.failed(row, system, e);
+    }
+  }
+
+  private async failed(row: WriteRow, system: string, e: unknown): Promise<void> {
+    const msg = e instanceof Error ? e.message : String(e);
+    const base = this.env.PSA_WRITER_RETRY_BASE_MS;
+    const max = this.env.PSA_WRITER_MAX_BACKOFF_MS;
+    if (e instanceof VendorUnavailableError || e instanceof VendorRateLimitError) {
+      // The PSA is down or throttling: keep the write (and every later write of this ticket) queued.
+      const rateLimited = e instanceof VendorRateLimitError;
+      if (rateLimited) this.executor.pause(row, 5000);
+      this.writes.inc({ system, kind: row.op.kind, outcome: rateLimited ? 'rate_limited' : 'deferred' });
+      await WriteStore.retryLater(this.ds, row.id, nextAttemptDelayMs(row.attempts, base, max, rateLimited ? 5000 : null), msg);
+      return;
+    }
+    const permanent = e instanceof VendorRequestError || e instanceof VendorAuthError || e instanceof VendorNotFoundError;
+    const limit = e instanceof NotReadyError ? NOT_READY_LIMIT : permanent ? PERMANENT_AFTER : OTHER_LIMIT;
+    if (row.attempts >= limit) {
+      this.log.pino.error({ err: e, kind: row.op.kind, ticket_id: row.ticketId }, 'PSA write failed for good');
+      this.writes.inc({ system, kind: row.op.kind, outcome: 'failed' });
+      await WriteStore.fail(this.ds, row.id, msg);
+      return;
+    }
+    this.log.pino.warn({ err: e, kind: row.op.kind, ticket_id: row.ticketId, attempts: row.attempts }, 'PSA write will be retried');
+    this.writes.inc({ system, kind: row.op.kind, outcome: 'retry' });
+    await WriteStore.retryLater(this.ds, row.id, nextAttemptDelayMs(row.attempts, base, max), msg);
+  }
+
+  /** Pages the on-call through the MSP's paging webhook and Teams channel (whichever are configured). */
+  private async page(subject: string, body: string): Promise<string> {
+    const conn = this.registry.config.msp.notify;
+    const notifier = this.registry.notifier(null);
+    const sent: string[] = [];
+    if (conn.pagingWebhook) sent.push((await notifier.send({ channel: 'webhook', url: conn.pagingWebhook.url }, { subject, body, sensitive: false })).status);
+    if (conn.teamsWebhookUrl) sent.push((await notifier.send({ channel: 'teams', webhookUrl: conn.teamsWebhookUrl }, { subject, body, sensitive: false })).status);
+    if (conn.slackWebhookUrl) sent.push((await notifier.send({ channel: 'slack', webhookUrl: conn.slackWebhookUrl }, { subject, body, sensitive: false })).status);
+    if (sent.length === 0) throw new Error('no paging webhook, Teams or Slack channel is configured for the MSP');
+    if (sent.every((s) => s === 'failed')) throw new Error('every paging channel failed');
+    return `paged (${sent.join(', ')})`;
+  }
+}

@@ -35,8 +35,25 @@ export function applyRules(input: { summary: string; description: string; channe
     for (const r of ALERT_RULES) if (r.re.test(text)) return { category: r.category, confidence: 0.985, rule: r.rule };
     return null;
   }
+  if (isHousekeeping(input.summary, input.description) && !/^\s*(automatic reply|auto[- ]?reply|out of (the )?office)/i.test(input.summary)) {
+    return { category: 'other', confidence: 0.95, rule: 'phrase:housekeeping' };
+  }
   if (/^\s*(automatic reply|auto[- ]?reply|out of (the )?office|abwesenheitsnotiz|r[eé]ponse automatique)\b/i.test(input.summary)) {
     return { category: 'other', confidence: 0.97, rule: 'phrase:auto-reply' };
   }
   return null;
+}
+
+/**
+ * Mail that needs no action: auto-replies, thank-you notes, "you can close it" replies. Only short bodies
+ * qualify, so a reply that raises a new problem is classified normally.
+ */
+export function isHousekeeping(summary: string, description: string): boolean {
+  if (/^\s*(automatic reply|auto[- ]?reply|out of (the )?office|abwesenheitsnotiz|r[eé]ponse automatique)\b/i.test(summary)) return true;
+  const body = description.trim();
+  if (body.length > 400) return false;
+  const thanks = /\b(thanks|thank you|thx|many thanks|cheers)\b|\b(all (good|set|working)( now)?|works (now|again)|working (now|again)|(you )?can close (it|this|the ticket)|please close (it|this|the ticket)|resolved,? thanks|problem solved)\b/i;
+  const problem = /\b(still|again|but now|not working|doesn'?t work|can'?t|cannot|error|broken|however|also need|another)\b/i;
+  const request = /\b(please|pls|can you|could you|would you|need|help|reset|install|add|remove|unlock|set up|fix)\b|\?/i;
+  return thanks.test(`${summary}\n${body}`) && !problem.test(body) && !request.test(body);
 }

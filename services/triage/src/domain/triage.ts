@@ -1,0 +1,130 @@
+import { EscalationReason, EscalationSummary, InboundTicket, TriageResult } from '@desk/contracts';
+import { TextClassifier } from './classifier/model';
+import { CategoryDecision, decideCategory } from './classify';
+import { ClientDirectory } from './entities/directory';
+import { resolveEntities, Resolution } from './entities/resolve';
+import { buildEscalationSummary } from './escalation';
+import { isAfterHours } from './hours';
+import { checkInput } from './intake/input-check';
+import { CategorySuggester, mergeLlm } from './llm';
+import { effectivePolicy, PolicyDocument } from './policy/policy';
+import { decideRoute } from './policy/route';
+import { assessPriority } from './priority';
+import { isAlertText, isHousekeeping } from './rules';
+import { screenSecurity } from './security/screen';
+import { attachOrOpen, DEFAULT_WINDOWS, duplicateKey, DuplicateWindows, OpenTicketStore, stormKey } from './storm';
+
+const WIDE_OUTAGE_CATEGORIES = new Set(['wifi_connectivity', 'vpn_connectivity', 'email_issue']);
+
+export interface TriageDeps {
+  model: TextClassifier;
+  directories: readonly ClientDirectory[];
+  policy: PolicyDocument;
+  openTickets: OpenTicketStore;
+  llm?: CategorySuggester | null;
+  windows?: DuplicateWindows;
+}
+
+export interface TriageOutcome {
+  result: TriageResult;
+  /** Present when a human must take over now (security, out of scope, bad input). */
+  escalation: { reason: EscalationReason; reasons: string[]; summary: EscalationSummary; priorityLevel: number; security: boolean } | null;
+  transition: 'triaged' | 'escalated' | 'duplicate';
+  /** Input normalisation notes (HTML converted, body cut...). */
+  notes: string[];
+}
+
+/** One ticket in, one decision out. Pure apart from the open-ticket store and the optional LLM; never throws on content. */
+export async function triageTicket(ticket: InboundTicket, ticketId: string, deps: TriageDeps): Promise<TriageOutcome> {
+  const clean = checkInput(ticket.summary ?? '', ticket.description ?? '');
+  const isAlert = isAlertText(clean.summary, ticket.channel, ticket.alert !== null);
+  const alertCondition = ticket.alert?.condition ?? null;
+  const readable = clean.problem === null || clean.problem === 'oversized' || clean.problem === 'unsupported_language';
+
+  const prelim: CategoryDecision = readable
+    ? decideCategory(deps.model, { summary: clean.summary, description: clean.description, channel: ticket.channel, alertCondition, securityIncident: false })
+    : { category: 'other', confidence: 0, alternatives: [], classifier: 'rules', rule: 'bad-input' };
+  const resolve = (category: CategoryDecision['category']): Resolution => resolveEntities({
+    summary: clean.summary, description: clean.description, fromEmail: ticket.fromEmail, fromName: ticket.fromName, contactId: ticket.contactId,
+    clientIdentifier: ticket.clientIdentifier, alertDevice: ticket.alert?.deviceName ?? null, alertCondition, isAlert, category,
+  }, deps.directories);
+  let resolution = resolve(prelim.category);
+
+  // The screen runs on every readable ticket and nothing later can clear it.
+  const security = screenSecurity({ summary: clean.summary, description: clean.description, senderOnFile: resolution.requester !== null, privilegedGroups: resolution.privilegedGroups });
+  let decision = security.incident && readable ? decideCategory(deps.model, { summary: clean.summary, description: clean.description, channel: ticket.channel, alertCondition, securityIncident: true }) : prelim;
+  if (decision.category === 'security_incident' && !security.flagged) {
+    security.flagged = true;
+    security.incident = true;
+    security.signals = [...security.signals, `classified:${decision.rule ?? decision.classifier}`];
+  }
+  if (deps.llm && readable && clean.problem === null && !security.flagged && decision.classifier !== 'rules') {
+    const merged = mergeLlm(decision, await deps.llm.suggest({ summary: clean.summary, description: clean.description }), security.flagged);
+    if (merged.llmSecurity) {
+      security.flagged = true;
+      security.incident = true;
+      security.signals = [...security.signals, 'llm:security_incident'];
+    }
+    decision = merged.decision;
+  }
+  if (decision.category !== prelim.category) resolution = resolve(decision.category);
+
+  const dir = resolution.client.client;
+  const requester = resolution.requester;
+  const priority = assessPriority({
+    summary: clean.summary, description: clean.description, category: decision.category, vip: requester?.vip ?? resolution.affected.contact?.vip ?? false,
+    securitySignals: security.signals, alertSeverity: ticket.alert?.severity ?? null, alertCount: ticket.alert?.count ?? 1,
+  });
+  const afterHours = dir ? isAfterHours(ticket.receivedAt, dir.timezone, dir.businessHours) : false;
+  const policy = effectivePolicy(deps.policy, dir?.identifier ?? null, decision.category);
+  const { route, escalation } = decideRoute({
+    category: decision.category, confidence: decision.confidence, policy, badInput: clean.problem ? clean.notes.join('; ') || clean.problem : null,
+    security, clientKnown: dir !== null, requesterOnFile: requester !== null, affectedResolved: resolution.affected.upn !== null,
+    affectedAmbiguous: resolution.affected.ambiguous, protectedTarget: resolution.protectedTarget, afterHours,
+    housekeeping: isHousekeeping(clean.summary, clean.description),
+    wideOutage: !isAlert && WIDE_OUTAGE_CATEGORIES.has(decision.category) && priority.reasons.includes('many users affected'),
+  });
+
+  // Duplicates and storms: security reports and unreadable tickets always stand on their own.
+  let duplicateOf: string | null = null;
+  if (!security.flagged && !clean.problem) {
+    const w = deps.windows ?? DEFAULT_WINDOWS;
+    const alertDevice = ticket.alert?.deviceName ?? (isAlert ? resolution.entities.find((e) => e.kind === 'device' && e.ref)?.ref ?? null : null);
+    const attach = isAlert
+      ? await attachOrOpen(deps.openTickets, { key: stormKey(dir?.identifier ?? null, alertDevice, alertCondition ?? clean.summary.replace(/^\[[^\]]*\]\s*/, '').replace(alertDevice ?? '', '')), kind: 'storm', ticketId, client: dir?.identifier ?? null, category: decision.category, at: ticket.receivedAt, windowMinutes: w.stormMinutes, alertCount: ticket.alert?.count ?? 1 })
+      : await attachOrOpen(deps.openTickets, { key: duplicateKey(dir?.identifier ?? null, resolution.affected.upn ?? requester?.email ?? null, decision.category), kind: 'duplicate', ticketId, client: dir?.identifier ?? null, category: decision.category, at: ticket.receivedAt, windowMinutes: w.duplicateMinutes, alertCount: 1 });
+    duplicateOf = attach.duplicateOf;
+    if (duplicateOf) route.reasons.push(attach.kind === 'storm' ? `alert storm: ${attach.count} alerts for this device and condition attach to ${duplicateOf}` : `duplicate of open desk ticket ${duplicateOf} (same person and issue)`);
+  }
+
+  const result: TriageResult = {
+    category: decision.category,
+    confidence: decision.confidence,
+    alternatives: decision.alternatives,
+    classifier: decision.classifier,
+    clientIdentifier: dir?.identifier ?? null,
+    requester: {
+      contactId: requester?.id ?? null, email: requester?.email ?? ticket.fromEmail, name: requester ? `${requester.firstName} ${requester.lastName}` : ticket.fromName,
+      upn: requester?.upn ?? null, vip: requester?.vip ?? false,
+    },
+    affectedUpn: resolution.affected.upn,
+    entities: resolution.entities,
+    priority,
+    security: { flagged: security.flagged, signals: security.signals },
+    route,
+    duplicateOf,
+    afterHours,
+  };
+  if (escalation && !duplicateOf) {
+    return {
+      result,
+      escalation: {
+        reason: escalation, reasons: route.reasons, priorityLevel: priority.level, security: security.flagged,
+        summary: buildEscalationSummary({ ticket, category: decision.category, confidence: decision.confidence, reason: escalation, reasons: route.reasons, resolution, related: [] }),
+      },
+      transition: 'escalated',
+      notes: clean.notes,
+    };
+  }
+  return { result, escalation: null, transition: duplicateOf ? 'duplicate' : 'triaged', notes: clean.notes };
+}

@@ -5,6 +5,9 @@ import { mountItGlue } from './itglue/itglue';
 import { mountDocsAdmin } from './itglue/docs-admin';
 import { mountHudu } from './hudu/hudu';
 import { mountConfluence } from './confluence/confluence';
+import { mountNinjaOne } from './ninjaone/ninjaone';
+import { mountRmmAdmin } from './ninjaone/rmm-admin';
+import { mountDatto } from './datto/datto';
 
 /**
  * The vendor modules the sandbox serves: one line per URL prefix (a vendor may appear more than once,
@@ -26,4 +29,7 @@ export const vendorMounts: VendorEntry[] = [
   { vendor: 'hudu', prefix: '/hudu', mount: mountHudu },
   { vendor: 'confluence', prefix: '/confluence', mount: mountConfluence },
   { vendor: 'sandbox-admin', prefix: '/admin/docs', mount: mountDocsAdmin },
+  { vendor: 'ninjaone', prefix: '/ninja', mount: mountNinjaOne },
+  { vendor: 'datto', prefix: '/datto', mount: mountDatto },
+  { vendor: 'sandbox-admin', prefix: '/admin/rmm', mount: mountRmmAdmin },
 ];

@@ -15,7 +15,7 @@ export const ActionParamSchemas = {
   add_to_group: z.object({ upn, group: name }),
   remove_from_group: z.object({ upn, group: name }),
   add_to_distribution_list: z.object({ upn, group: name }),
-  install_software: z.object({ hostname: name, deviceId: name, software: name, script: name, version: z.string().nullable() }),
+  install_software: z.object({ hostname: name, deviceId: name, software: name, script: name, version: z.string().nullable(), args: z.array(z.string()).max(10) }),
   reinstall_software: z.object({ hostname: name, deviceId: name, software: name, version: z.string().nullable() }),
   restart_service: z.object({ hostname: name, deviceId: name, service: name }),
   clear_print_queue: z.object({ hostname: name, deviceId: name, printer: name }),

@@ -3,7 +3,7 @@ import { Escalation, escalate } from './plan-types';
 import { relations } from './authority';
 import { allowed, refs, resolveDevice, resolveService, resolveTitle } from './targets';
 import { bullets, expandHostRanges, hostPrefixLimit, mentions } from './prose';
-import { DeviceRecord, deviceByHostname, lc, userOf } from './records';
+import { DeviceRecord, RmmScriptDef, deviceByHostname, lc, userOf } from './records';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -69,13 +69,30 @@ function planSoftware(ctx: DraftContext): ActionDraft | Escalation {
   const reasons = [`${title.name} is approved in the catalog${onList ? ' and on the allow-list' : ''}`, `${device.hostname} is online and belongs to the client`];
   if (ctx.action === 'install_software') {
     if (installed) return escalate('other', `${title.name} is already installed on ${device.hostname}; a repair is a different procedure`);
-    if (!title.installScript || !ctx.snapshot.scripts.some((s) => s.name === title.installScript)) return escalate('target_not_allowed', `${title.name} has no install script in the RMM library`);
-    return draft(ctx, device, [{ action: 'install_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, script: title.installScript, version: title.version } }], reasons);
+    const script = ctx.snapshot.scripts.find((s) => s.name === title.installScript);
+    if (!script) return escalate('target_not_allowed', `${title.name} has no install script in the RMM library`);
+    const args = scriptArgs(ctx, script);
+    if ('kind' in args) return args;
+    return draft(ctx, device, [{ action: 'install_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, script: script.name, version: title.version, args } }], reasons);
   }
   if (!installed) return escalate('other', `${title.name} is not installed on ${device.hostname}: that is a new install, not a repair`);
   const steps: ActionDraft['steps'] = [{ action: 'reinstall_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, version: title.version } }];
   // A companion title the runbook reinstalls together ("the add-in needs the client first").
   return draft(ctx, device, steps, reasons);
+}
+
+/** Script parameters the desk can fill from records; a licence key or serial needs a technician. */
+function scriptArgs(ctx: DraftContext, script: RmmScriptDef): string[] | Escalation {
+  const args: string[] = [];
+  for (const p of script.parameters) {
+    let v: string | null = null;
+    if (p === 'portal') v = ctx.snapshot.vpnPortal;
+    else if (p === 'server' || p === 'licenseServer') v = /\b([A-Z]{2,4}-[A-Z0-9]+(?:-[A-Z0-9]+)*)\b/.exec(script.description)?.[1] ?? null;
+    else if (p === 'channel') v = 'MonthlyEnterprise';
+    if (!v) return escalate('out_of_scope', `${script.name} needs "${p}", which only a technician can provide (licence, serial or seat)`);
+    args.push(`${p}=${v}`);
+  }
+  return args;
 }
 
 function planRestart(ctx: DraftContext): ActionDraft | Escalation {

@@ -2,7 +2,7 @@ import {
   ActionName, AutomationHeader, IDENTITY_RULES, IdentityRule, InboundTicket, RunbookResolution, TriageResult,
 } from '@desk/contracts';
 import { ACTIONS_BY_CATEGORY, CATALOG } from './catalog';
-import { Relation, relations } from './authority';
+import { Relation } from './authority';
 import { ContactRecord, ClientSnapshot, contactByEmail, lc } from './records';
 import { Escalation, IdentityPlan, Plan, PlanDecision, PlanStep, RecentAction, escalate } from './plan-types';
 import { outageSignal, removalIntent, repeatSignal, ticketSignals } from './ticket-signals';

@@ -72,6 +72,7 @@ export interface RmmScriptDef {
   name: string;
   kind: 'install' | 'action';
   parameters: string[];
+  description: string;
 }
 
 /** Everything the planner may read about one client, loaded once per decision. */
@@ -83,6 +84,8 @@ export interface ClientSnapshot {
   devices: DeviceRecord[];
   catalog: CatalogTitle[];
   scripts: RmmScriptDef[];
+  /** The client's VPN portal (install scripts of VPN clients preset it). */
+  vpnPortal: string | null;
   /** Hybrid identity: the domain controller hostname that runs Unlock-ADAccount, if any. */
   domainController: string | null;
   /** Users by lower-case UPN, fetched on demand (only the ones the ticket names). */
@@ -90,8 +93,10 @@ export interface ClientSnapshot {
 }
 
 export interface ClientDirectory {
-  /** Loads the client's records, with the named users read live from the identity system. */
-  snapshot(clientIdentifier: string, upns: string[]): Promise<ClientSnapshot>;
+  /** Loads the client's records, with the named users and devices read live from the vendors. */
+  snapshot(clientIdentifier: string, focus: { upns: string[]; hostnames: string[] }): Promise<ClientSnapshot>;
+  /** Contacts only (matching the sender of a reply against the records on file). */
+  contacts(clientIdentifier: string): Promise<ContactRecord[]>;
 }
 
 export const lc = (s: string | null | undefined): string => (s ?? '').trim().toLowerCase();

@@ -1,0 +1,248 @@
+import { AdapterRegistry } from '@desk/adapters';
+import { Envelope, PlannedAction, RunbookResolvedV1, Subjects, TicketReplyV1 } from '@desk/contracts';
+import type { Counter } from 'prom-client';
+import { TicketScope } from './scope';
+import { escalateTicket } from './escalation';
+import { CaseContext, CaseRepository, StoredCase } from '../persistence/case-repository';
+import { PgAttemptStore } from '../persistence/attempt-store';
+import { ClientDirectory, ContactRecord, lc } from '../domain/records';
+import { plan as buildPlan } from '../domain/planner';
+import { refs } from '../domain/targets';
+import { CaseState, Effect, Step, advance, codeSent, onReply, onTick, startCase } from '../domain/workflow';
+import { RunPorts, RunResult, runAction } from '../domain/runner';
+import { generateCode, hashCode, newSalt } from '../domain/secrets';
+import {
+  approvalRequestMessage, codeSentMessage, codeSmsBody, describeStep, internalPlanNote, name, retryMessage,
+} from '../domain/messages';
+
+export class RetryLaterError extends Error {}
+
+export interface ExecutorDeps {
+  registry: AdapterRegistry;
+  directory: ClientDirectory;
+  cases: CaseRepository;
+  attempts: PgAttemptStore;
+  actionsTotal: Counter<'client' | 'action' | 'outcome'>;
+  now: () => Date;
+  /** Pause between in-process retries of a refused vendor call. */
+  retryDelayMs: number;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const MAX_DELIVERIES_BEFORE_ESCALATION = 4;
+
+/** The executor's use cases; every method runs inside one transaction scope for one ticket. */
+export class ExecutorService {
+  constructor(private readonly d: ExecutorDeps) {}
+
+  async onRunbookResolved(evt: Envelope<RunbookResolvedV1>, scope: TicketScope): Promise<void> {
+    const { ticket, triage, runbook } = evt.payload;
+    if (await this.d.cases.get(scope.tx, evt.ticketId)) return; // one plan per ticket
+    const client = triage.clientIdentifier ?? ticket.clientIdentifier;
+    const context: CaseContext = { ticket, triage, category: triage.category, documents: runbook.documents.map((x) => x.title), eventId: evt.eventId };
+    const base = { context, clientIdentifier: client, correlationId: evt.correlationId };
+    if (!client || !this.d.registry.findClient(client)) {
+      return escalateTicket(scope, base, { reason: 'bad_input', reasons: ['the ticket is not tied to a known client'], security: false });
+    }
+    const requesterUpn = triage.requester.upn ?? (triage.requester.email && triage.requester.email.includes('@') ? triage.requester.email : null);
+    const snapshot = await this.d.directory.snapshot(client, {
+      upns: [triage.affectedUpn, requesterUpn, ...refs(triage, 'user')].filter((u): u is string => !!u),
+      hostnames: [...refs(triage, 'device'), ...refs(triage, 'printer'), ticket.alert?.deviceName ?? null].filter((h): h is string => !!h),
+    });
+    const recent = await this.d.attempts.recent(client);
+    const decision = buildPlan({ ticketId: evt.ticketId, ticket, triage, runbook, snapshot, recent, now: this.d.now() });
+    if (decision.kind === 'escalate') {
+      await scope.audit({ actor: 'executor', action: 'plan', decision: 'escalate', why: decision.reasons, evidence: { reason: decision.reason, category: triage.category, documents: context.documents } });
+      return escalateTicket(scope, base, decision);
+    }
+    const step = startCase(evt.ticketId, decision);
+    await this.d.cases.insert(scope.tx, { state: step.state, clientIdentifier: client, correlationId: evt.correlationId, context });
+    await scope.audit({
+      actor: 'executor', action: 'plan', decision: decision.mode,
+      why: decision.reasons,
+      evidence: { steps: decision.steps.map(describeStep), identityRule: decision.identity.rule, relations: decision.identity.relations, approvalNeeded: decision.identity.approval.needed, documents: context.documents },
+    });
+    await scope.transition('planned', decision.steps.map(describeStep).join('; ').slice(0, 500));
+    const stored = await this.d.cases.get(scope.tx, evt.ticketId);
+    await this.apply(scope, stored!, step);
+  }
+
+  async onReply(evt: Envelope<TicketReplyV1>, scope: TicketScope): Promise<void> {
+    const stored = await this.d.cases.lock(scope.tx, evt.ticketId);
+    if (!stored) return;
+    const r = evt.payload;
+    const contacts = await this.d.directory.contacts(stored.clientIdentifier);
+    const members = r.kind === 'status_change' && r.fromMember ? await this.members(stored.clientIdentifier) : [];
+    const step = onReply(stored.state, r, { contacts, isMember: (m) => members.some((x) => lc(x) === lc(m)), now: this.d.now() });
+    await scope.audit({
+      actor: 'executor', action: 'reply', decision: step.decision,
+      why: `reply (${r.kind}) in stage ${stored.state.stage}`,
+      // Never the body: it may hold the code.
+      evidence: { channel: r.channel, fromEmail: r.fromEmail, fromPhoneTail: r.fromPhone ? r.fromPhone.replace(/\D/g, '').slice(-4) : null, fromMember: r.fromMember, status: r.status },
+    });
+    await this.apply(scope, stored, step);
+  }
+
+  /** A technician approves a shadow-mode proposal (HTTP API). */
+  async approveProposal(ticketId: string, member: string, scope: TicketScope): Promise<'approved' | 'not_found' | 'not_proposed' | 'not_a_member'> {
+    const stored = await this.d.cases.lock(scope.tx, ticketId);
+    if (!stored) return 'not_found';
+    if (stored.state.stage !== 'proposed') return 'not_proposed';
+    const members = await this.members(stored.clientIdentifier);
+    if (!members.some((m) => lc(m) === lc(member))) return 'not_a_member';
+    await scope.audit({ actor: member, action: 'approve_proposal', decision: 'approved', why: 'technician approved the shadow-mode plan', evidence: { steps: stored.state.plan.steps.map(describeStep) } });
+    await this.apply(scope, stored, advance({ ...stored.state, technicianApprovedBy: member }, this.d.now()));
+    return 'approved';
+  }
+
+  async onTick(ticketId: string, scope: TicketScope): Promise<void> {
+    const stored = await this.d.cases.lock(scope.tx, ticketId);
+    if (!stored) return;
+    const step = onTick(stored.state, this.d.now());
+    if (step.effects.length === 0) return;
+    await scope.audit({ actor: 'executor', action: 'timeout', decision: step.decision, why: step.decision });
+    await this.apply(scope, stored, step);
+  }
+
+  async proposals(scope: TicketScope): Promise<Array<{ ticketId: string; client: string; summary: string; steps: string[]; proposedAt: string }>> {
+    const rows = await this.d.cases.list(scope.tx, 'proposed');
+    return rows.map((c) => ({ ticketId: c.state.ticketId, client: c.clientIdentifier, summary: c.context.ticket.summary, steps: c.state.plan.steps.map(describeStep), proposedAt: c.createdAt }));
+  }
+
+  private async members(client: string): Promise<string[]> {
+    try {
+      return (await this.d.registry.psa(client).listMembers()).map((m) => m.identifier);
+    } catch (e) {
+      this.d.log('PSA members not readable; technician approvals cannot be checked', { error: (e as Error).message });
+      return [];
+    }
+  }
+
+  private origin(scope: TicketScope, c: StoredCase) {
+    return { ticketId: scope.ticketId, mspClientId: c.clientIdentifier, correlationId: c.correlationId, causationId: scope.causationId };
+  }
+
+  private async planned(scope: TicketScope, c: StoredCase, state: CaseState, stage: 'proposed' | 'awaiting_verification' | 'awaiting_approval' | 'executing', customerMessage: string | null, header: string): Promise<void> {
+    await scope.publish(Subjects.ticketPlanned, this.origin(scope, c), {
+      ticket: c.context.ticket, category: c.context.category, stage, plan: state.plan.steps, customerMessage,
+      internalNote: internalPlanNote(state.plan, c.context.documents, header),
+    });
+  }
+
+  /** Carries out a workflow step's effects, then stores the resulting state. */
+  private async apply(scope: TicketScope, c: StoredCase, step: Step): Promise<void> {
+    let state = step.state;
+    for (const effect of step.effects) state = await this.effect(scope, c, state, effect);
+    await this.d.cases.save(scope.tx, state);
+  }
+
+  private async effect(scope: TicketScope, c: StoredCase, state: CaseState, e: Effect): Promise<CaseState> {
+    switch (e.kind) {
+      case 'propose':
+        await this.planned(scope, c, state, 'proposed', null, 'SHADOW MODE — proposal only. Approve with POST /proposals/<ticketId>/approve {member} or set the PSA status to "Approved".');
+        await scope.transition('proposed', 'shadow mode: waiting for a technician');
+        return state;
+      case 'request_approval': {
+        const contacts = await this.d.directory.contacts(c.clientIdentifier);
+        const approvers = e.approverContactIds.map((id) => contacts.find((x) => x.id === id)).filter((x): x is ContactRecord => !!x);
+        if (approvers.length === 0) {
+          await escalateTicket(scope, c, { reason: 'not_authorized', reasons: ['approval is required and nobody on file can give it'], security: false, steps: state.plan.steps });
+          return { ...state, stage: 'escalated' };
+        }
+        await this.planned(scope, c, state, 'awaiting_approval', approvalRequestMessage(approvers, state.plan), `Waiting for written approval from: ${approvers.map(name).join(', ')}`);
+        await scope.transition('awaiting_approval', 'written approval requested');
+        return state;
+      }
+      case 'send_code':
+        return this.sendCode(scope, c, state, e.recipientContactId);
+      case 'notify_retry':
+        await this.planned(scope, c, state, 'awaiting_verification', retryMessage(e.attemptsLeft), `Wrong verification code; ${e.attemptsLeft} attempt(s) left.`);
+        return state;
+      case 'execute':
+        return this.execute(scope, c, state);
+      case 'escalate':
+        await escalateTicket(scope, c, { reason: e.reason, reasons: [e.why], security: false, steps: state.plan.steps });
+        return { ...state, stage: 'escalated' };
+    }
+  }
+
+  private async sendCode(scope: TicketScope, c: StoredCase, state: CaseState, recipientId: string): Promise<CaseState> {
+    const contacts = await this.d.directory.contacts(c.clientIdentifier);
+    const recipient = contacts.find((x) => x.id === recipientId);
+    if (!recipient?.mobile || !recipient.active) {
+      await escalateTicket(scope, c, { reason: 'identity_verification_failed', reasons: ['no mobile on file for the one-time code'], security: false, steps: state.plan.steps });
+      return { ...state, stage: 'escalated' };
+    }
+    const code = generateCode();
+    const salt = newSalt();
+    try {
+      const receipt = await this.d.registry.notifier(c.clientIdentifier).send({ channel: 'sms', phone: recipient.mobile }, { body: codeSmsBody(code), sensitive: true });
+      if (receipt.status === 'failed') throw new Error(receipt.detail ?? 'provider refused the message');
+    } catch (err) {
+      await escalateTicket(scope, c, { reason: 'identity_verification_failed', reasons: [`the verification code could not be delivered to the mobile on file: ${(err as Error).message.slice(0, 200)}`], security: false, steps: state.plan.steps });
+      return { ...state, stage: 'escalated' };
+    }
+    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile }, this.d.now());
+    await scope.audit({ actor: 'executor', action: 'send_code', decision: 'sent', why: 'identity verification before a sensitive action', evidence: { to: `mobile on file of ${name(recipient)} ending ${recipient.mobile.replace(/\D/g, '').slice(-4)}`, expiresAt: next.code?.expiresAt } });
+    await this.planned(scope, c, next, 'awaiting_verification', codeSentMessage(recipient), `Verification code sent to the mobile on file of ${name(recipient)}; expires ${next.code?.expiresAt}.`);
+    await scope.transition('awaiting_verification', `code sent, expires ${next.code?.expiresAt}`);
+    return next;
+  }
+
+  private ports(client: string): RunPorts {
+    return {
+      identity: () => this.d.registry.identity(client),
+      rmm: () => this.d.registry.rmm(client),
+      attempts: this.d.attempts,
+      secrets: {
+        sendSecret: async (mobile, body) => {
+          const r = await this.d.registry.notifier(client).send({ channel: 'sms', phone: mobile }, { body, sensitive: true });
+          if (r.status === 'failed') throw new Error(r.detail ?? 'SMS refused');
+        },
+      },
+    };
+  }
+
+  private async execute(scope: TicketScope, c: StoredCase, state: CaseState): Promise<CaseState> {
+    const contacts = state.plan.identity.secretRecipientContactId ? await this.d.directory.contacts(c.clientIdentifier) : [];
+    const secretMobile = contacts.find((x) => x.id === state.plan.identity.secretRecipientContactId)?.mobile ?? null;
+    await this.planned(scope, c, state, 'executing', null, 'Executing the plan.');
+    await scope.transition('executing', state.plan.steps.map(describeStep).join('; ').slice(0, 500));
+    const total = state.plan.steps.length;
+    for (const [i, step] of state.plan.steps.entries()) {
+      const result = await this.runWithRetries(step, c, secretMobile);
+      this.d.actionsTotal.inc({ client: c.clientIdentifier, action: step.action, outcome: result.outcome === 'succeeded' ? (result.replayed ? 'replayed' : 'succeeded') : result.outcome });
+      await scope.audit({
+        actor: 'executor', action: step.action, decision: result.outcome,
+        why: describeStep(step),
+        evidence: { idempotencyKey: step.idempotencyKey, detail: result.detail, vendorRef: result.outcome === 'succeeded' ? result.vendorRef : null, approver: state.approvalBy, technician: state.technicianApprovedBy, identityRule: state.plan.identity.rule, codeVerifiedAt: state.code?.verifiedAt ?? null },
+      });
+      if (result.outcome === 'failed' && result.retryable && scope.deliveryCount < MAX_DELIVERIES_BEFORE_ESCALATION && scope.causationId !== null) {
+        throw new RetryLaterError(`vendor refused ${step.action}: ${result.detail}`);
+      }
+      if (result.outcome !== 'succeeded') {
+        await escalateTicket(scope, c, {
+          reason: 'action_failed', reasons: [`${describeStep(step)}: ${result.detail}`], security: false,
+          steps: state.plan.steps.slice(i), tried: state.plan.steps.slice(0, i + 1).map(describeStep),
+        });
+        return { ...state, stage: 'escalated' };
+      }
+      const action: PlannedAction = { ...step, params: { ...step.params, planStep: i + 1, planSteps: total } };
+      await scope.publish(Subjects.actionExecuted, this.origin(scope, c), {
+        ticket: c.context.ticket, triage: c.context.triage, documents: c.context.documents, action,
+        outcome: 'succeeded', vendorRef: result.vendorRef, detail: result.detail, startedAt: result.startedAt, finishedAt: result.finishedAt,
+      });
+    }
+    return { ...state, stage: 'executed' };
+  }
+
+  private async runWithRetries(step: PlannedAction, c: StoredCase, secretMobile: string | null): Promise<RunResult> {
+    let result: RunResult | null = null;
+    for (let i = 0; i < 3; i++) {
+      result = await runAction(step, this.ports(c.clientIdentifier), { ticketId: c.state.ticketId, clientIdentifier: c.clientIdentifier, secretMobile, now: this.d.now });
+      if (!(result.outcome === 'failed' && result.retryable)) return result;
+      await new Promise((r) => setTimeout(r, this.d.retryDelayMs * (i + 1)));
+    }
+    return result!;
+  }
+}

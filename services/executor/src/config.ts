@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { PlatformEnv } from '@desk/platform';
+
+export const ExecutorEnv = PlatformEnv.extend({
+  /** Folder with msp.json and the client files: the MSP's documented authority facts (see client-register.ts). */
+  DESK_CLIENT_REGISTER: z.string().default(''),
+  /** How often waiting cases are checked for expired codes and lapsed approvals. */
+  EXECUTOR_TICK_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Pause between in-process retries of a vendor call the vendor refused (429/5xx). */
+  EXECUTOR_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+});
+export type ExecutorEnv = z.infer<typeof ExecutorEnv>;
+
+/** The register folder: the configured one, else the demo world found from the working directory up. */
+export function registerFolder(env: ExecutorEnv): string {
+  if (env.DESK_CLIENT_REGISTER) return resolve(env.DESK_CLIENT_REGISTER);
+  for (let dir = process.cwd(), i = 0; i < 8; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'sandbox', 'seed', 'demo-msp');
+    if (existsSync(join(candidate, 'msp.json'))) return candidate;
+  }
+  for (let dir = __dirname, i = 0; i < 8; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'sandbox', 'seed', 'demo-msp');
+    if (existsSync(join(candidate, 'msp.json'))) return candidate;
+  }
+  throw new Error('DESK_CLIENT_REGISTER is not set and no client register was found');
+}

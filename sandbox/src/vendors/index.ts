@@ -1,5 +1,6 @@
 import type { VendorMount } from '../core/context';
 import { mountConnectWise, mountConnectWiseKeys } from './connectwise';
+import { mountHaloPsa } from './halopsa';
 import { mountGraph, mountGraphLogin } from './graph';
 import { mountItGlue } from './itglue/itglue';
 import { mountDocsAdmin } from './itglue/docs-admin';
@@ -23,6 +24,7 @@ export interface VendorEntry {
 export const vendorMounts: VendorEntry[] = [
   { vendor: 'connectwise', prefix: '/cw/v4_6_release/apis/3.0', mount: mountConnectWise },
   { vendor: 'connectwise', prefix: '/cw/v4_6_release/system/callbackkey/index.rails', mount: mountConnectWiseKeys },
+  { vendor: 'halopsa', prefix: '/halo', mount: mountHaloPsa },
   { vendor: 'graph', prefix: '/login', mount: mountGraphLogin },
   { vendor: 'graph', prefix: '/graph/v1.0', mount: mountGraph },
   { vendor: 'itglue', prefix: '/itglue', mount: mountItGlue },

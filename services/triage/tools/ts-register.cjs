@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS require hook has to require */
 // Lets the triage scripts (train, eval, bench) run the service's TypeScript directly: a require hook that
 // transpiles .ts with SWC (same settings as the build) and maps @desk/* to libs/*/src like jest does.
 const Module = require('node:module');

@@ -139,9 +139,11 @@ export const IntakeStore = {
     await tx.query(`INSERT INTO api_key (key_hash, client_identifier, label) VALUES ($1,$2,$3) ON CONFLICT (key_hash) DO NOTHING`, [keyHash, clientIdentifier, label]);
   },
 
-  async enqueueFetch(tx: EntityManager, j: { deliveryId: string; system: string; connectionClient: string; psaTicketId: string; action: string; actor: string | null; ticketNumber: string | null }): Promise<void> {
+  /** `delayMs` lets a just-created ticket's link arrive first (the desk's own tickets also call back). */
+  async enqueueFetch(tx: EntityManager, j: { deliveryId: string; system: string; connectionClient: string; psaTicketId: string; action: string; actor: string | null; ticketNumber: string | null }, delayMs = 0): Promise<void> {
     await tx.query(
-      `INSERT INTO psa_fetch_job (delivery_id, system, connection_client, psa_ticket_id, action, actor, ticket_number) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [j.deliveryId, j.system, j.connectionClient, j.psaTicketId, j.action, j.actor, j.ticketNumber]);
+      `INSERT INTO psa_fetch_job (delivery_id, system, connection_client, psa_ticket_id, action, actor, ticket_number, next_attempt_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7, now() + make_interval(secs => $8))`,
+      [j.deliveryId, j.system, j.connectionClient, j.psaTicketId, j.action, j.actor, j.ticketNumber, delayMs / 1000]);
   },
 };

@@ -42,9 +42,13 @@ export const NinjaAlertBody = z.object({
   data: z.object({ message: z.object({ code: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).passthrough().optional() }).passthrough().optional(),
 }).passthrough();
 
-/** Datto RMM alert (the v2 Alert object, as the webhook posts it). */
+/**
+ * Datto RMM alert: either the v2 API Alert object, or the webhook's variable shape (Datto's alert webhook
+ * posts `alertuid`, `device_hostname`, `site_uid`, `alert_type`, `alert_message`... as configured).
+ */
 export const DattoAlertBody = z.object({
-  alertUid: z.string().min(1),
+  alertUid: z.string().min(1).optional(),
+  alertuid: z.string().min(1).optional(),
   priority: z.string().optional(),
   diagnostics: z.string().optional(),
   resolved: z.boolean().optional(),
@@ -52,12 +56,25 @@ export const DattoAlertBody = z.object({
   alertMessage: z.string().optional(),
   alertContext: z.object({ '@class': z.string() }).passthrough().optional(),
   alertSourceInfo: z.object({ deviceUid: z.string().optional(), deviceName: z.string().optional(), siteUid: z.string().optional(), siteName: z.string().optional() }).optional(),
-}).passthrough();
+  device_uid: z.string().optional(),
+  device_hostname: z.string().optional(),
+  site_uid: z.string().optional(),
+  alert_type: z.string().optional(),
+  alert_category: z.string().optional(),
+  alert: z.string().optional(),
+  alert_message: z.string().optional(),
+  alert_resolved: z.boolean().optional(),
+}).passthrough().refine((b) => b.alertUid !== undefined || b.alertuid !== undefined, { message: 'alertUid (or alertuid) is required', path: ['alertUid'] });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success) throw new IntakeRejection(422, `${what}: ${describeIssues(r.error.issues)}`);
   return r.data;
+}
+
+function paramString(params: Record<string, unknown> | undefined, key: string): string | null {
+  const v = params?.[key];
+  return typeof v === 'string' && v ? v : null;
 }
 
 function iso(v: string | number | undefined): string | null {
@@ -75,7 +92,7 @@ export function normaliseNinja(body: unknown): NormalisedAlert {
     vendor: 'ninjaone',
     alertId: b.id,
     deviceId: b.deviceId ?? null,
-    deviceName: b.deviceName ?? b.device?.systemName ?? b.device?.dnsName ?? b.device?.displayName ?? null,
+    deviceName: b.deviceName ?? b.device?.systemName ?? b.device?.dnsName ?? b.device?.displayName ?? paramString(b.data?.message?.params, 'device'),
     condition,
     severity: b.severity ?? b.priority ?? null,
     message: b.message ?? b.subject ?? condition,
@@ -87,18 +104,21 @@ export function normaliseNinja(body: unknown): NormalisedAlert {
 
 export function normaliseDatto(body: unknown): NormalisedAlert {
   const b = parse(DattoAlertBody, body, 'Datto RMM alert');
-  const condition = b.alertContext?.['@class'] ?? b.alertMessage?.split(/[.:]/)[0];
-  if (!condition) throw new IntakeRejection(422, 'Datto RMM alert: alertContext.@class or alertMessage is required');
+  const condition = b.alertContext?.['@class'] ?? (b.alert_type ? `${b.alert_category ? `${b.alert_category}/` : ''}${b.alert_type}` : undefined)
+    ?? (b.alertMessage ?? b.alert_message)?.split(/[.:]/)[0];
+  if (!condition) throw new IntakeRejection(422, 'Datto RMM alert: alertContext.@class, alert_type or alertMessage is required');
+  const message = b.alertMessage ?? b.alert_message ?? b.diagnostics ?? b.alert ?? condition;
   return {
     vendor: 'datto',
-    alertId: b.alertUid,
-    deviceId: b.alertSourceInfo?.deviceUid ?? null,
-    deviceName: b.alertSourceInfo?.deviceName ?? null,
-    condition,
+    alertId: (b.alertUid ?? b.alertuid)!,
+    deviceId: b.alertSourceInfo?.deviceUid ?? b.device_uid ?? null,
+    deviceName: b.alertSourceInfo?.deviceName ?? b.device_hostname ?? null,
+    // Two alerts of one monitor differ in detail ("Service X is STOPPED" vs "Service Y…"): keep the subject in the condition.
+    condition: b.alertContext?.['@class'] && (b.alertContext as Record<string, unknown>)['processName'] ? `${condition}:${String((b.alertContext as Record<string, unknown>)['processName'])}` : condition,
     severity: b.priority ?? null,
-    message: b.alertMessage ?? b.diagnostics ?? condition,
-    scope: b.alertSourceInfo?.siteUid ?? null,
-    resolved: b.resolved === true,
+    message,
+    scope: b.alertSourceInfo?.siteUid ?? b.site_uid ?? null,
+    resolved: b.resolved === true || b.alert_resolved === true,
     at: iso(b.timestamp),
   };
 }

@@ -41,6 +41,8 @@ export function decidePsaFollowUp(input: {
    * to one of these is taken as the desk's own write and not echoed back.
    */
   deskStatuses?: string[];
+  /** The PSA ticket was opened by the desk (psa-writer) and its link has not reached intake yet. */
+  createdByDesk?: boolean;
   rawRef: string;
   now: Date;
 }): PsaFollowUp {
@@ -53,7 +55,9 @@ export function decidePsaFollowUp(input: {
   if (callback.action === 'deleted') return { kind: 'ignore', reason: 'ticket deleted in the PSA', lastStatus: link?.lastStatus ?? ticket.status, seenNoteIds: link?.seenNoteIds ?? allNoteIds };
 
   if (!link) {
-    if (byAgent) return { kind: 'ignore', reason: 'created by the desk itself', lastStatus: ticket.status, seenNoteIds: allNoteIds };
+    // Not "created by the agent member": PSAs attribute every API write to the integration's member, so
+    // the desk's own tickets are recognised by their link (input.createdByDesk), not by the actor.
+    if (input.createdByDesk) return { kind: 'ignore', reason: 'created by the desk itself', lastStatus: ticket.status, seenNoteIds: allNoteIds };
     if (ticket.closed) return { kind: 'ignore', reason: 'ticket is already closed', lastStatus: ticket.status, seenNoteIds: allNoteIds };
     return {
       kind: 'new',
@@ -79,8 +83,11 @@ export function decidePsaFollowUp(input: {
   const replies: ReplyInput[] = [];
   const psa = { system: callback.system, id: ticket.id, number: ticket.number ?? callback.ticketNumber };
   const statusChanged = ticket.status !== null && !same(ticket.status, link.lastStatus);
-  const unattributedDeskWrite = !callback.actor && (input.deskStatuses ?? []).some((d) => same(d, ticket.status));
-  if (statusChanged && !byAgent && !unattributedDeskWrite) {
+  // A move to a status the desk itself sets is its own write unless a human member is named; any other
+  // status ("Approved", "Cancelled"...) is a person's decision, whatever member the PSA attributes it to.
+  const deskStatus = (input.deskStatuses ?? []).some((d) => same(d, ticket.status));
+  const humanActor = !!callback.actor && !byAgent;
+  if (statusChanged && (!deskStatus || humanActor)) {
     replies.push({
       psa, channel: 'psa_webhook', kind: 'status_change', fromEmail: null, fromMember: callback.actor,
       body: `Status changed to "${ticket.status}"`, status: ticket.status, receivedAt: input.now.toISOString(),

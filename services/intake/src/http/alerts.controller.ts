@@ -11,13 +11,10 @@ import type { IntakeEnv } from '../config';
 import { acceptedBody, headerValue, IntakeHttp } from './intake-http';
 import { auditHeaders, readRawBody, requireMediaType } from './raw-body';
 
-/** The sender of alert tickets (msp.json alertSender), so triage knows it is the RMM speaking. */
-const ALERT_SENDER = 'rmm-alerts@harborline-it.example';
-
 /**
  * RMM alert webhooks (NinjaOne, Datto RMM). Authenticated by a shared token (X-Desk-Alert-Token or
- * Authorization: Bearer — set in the RMM's webhook headers). The client is `?client=` or follows from
- * the alert's organization / site. A storm (same device + condition within the window) is one ticket.
+ * Authorization: Bearer — set in the RMM's webhook headers). The client is `?client=`, or follows from
+ * the alert's site / organization, or is left to triage (from the device). A storm (same device + condition within the window) is one ticket.
  */
 @Controller('alerts')
 export class AlertsController {
@@ -44,19 +41,19 @@ export class AlertsController {
     const raw = await readRawBody(req, this.env.INTAKE_MAX_BODY_BYTES);
     requireMediaType(req, ['application/json']);
     const alert = normalise(parseJson(raw));
-    const client = this.clientFor(req, vendor, alert);
-    const delivery = { channel: vendor, idempotencyKey: alert.alertId, clientIdentifier: client.identifier, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') };
+    const clientIdentifier = this.clientFor(req, vendor, alert)?.identifier ?? null;
+    const delivery = { channel: vendor, idempotencyKey: alert.alertId, clientIdentifier, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') };
     if (alert.resolved) return acceptedBody(await this.deliveries.ignored(delivery, 'alert reset / resolved by the RMM'));
-    const accepted = await this.deliveries.alert(delivery, stormKey(client.identifier, alert), this.env.INTAKE_ALERT_STORM_WINDOW_SECONDS, (count) => ({
-      channel: 'alert', psa: null, clientIdentifier: client.identifier, summary: alertSummary(alert),
+    const accepted = await this.deliveries.alert(delivery, stormKey(clientIdentifier ?? 'unknown-client', alert), this.env.INTAKE_ALERT_STORM_WINDOW_SECONDS, (count) => ({
+      channel: 'alert', psa: null, clientIdentifier, summary: alertSummary(alert),
       description: [alert.message, alert.deviceName ? `Device: ${alert.deviceName}` : null, alert.severity ? `Severity: ${alert.severity}` : null, alert.at ? `Raised: ${alert.at}` : null].filter(Boolean).join('\n'),
-      fromEmail: ALERT_SENDER, fromName: vendor === 'ninjaone' ? 'NinjaOne' : 'Datto RMM', receivedAt: new Date().toISOString(),
+      fromEmail: this.env.INTAKE_ALERT_SENDER, fromName: vendor === 'ninjaone' ? 'NinjaOne' : 'Datto RMM', receivedAt: new Date().toISOString(),
       alert: { vendor, deviceName: alert.deviceName, condition: alert.condition, severity: alert.severity, count },
     }));
     return acceptedBody(accepted);
   }
 
-  private clientFor(req: Request, vendor: 'ninjaone' | 'datto', alert: NormalisedAlert): ClientConfig {
+  private clientFor(req: Request, vendor: 'ninjaone' | 'datto', alert: NormalisedAlert): ClientConfig | null {
     const q = typeof req.query['client'] === 'string' ? req.query['client'] : undefined;
     if (q) {
       const c = this.registry.findClient(q);
@@ -69,6 +66,7 @@ export class AlertsController {
       if (c) return c;
       throw new IntakeRejection(404, `no client for ${vendor} ${vendor === 'ninjaone' ? 'organization' : 'site'} "${alert.scope.slice(0, 60)}"`);
     }
-    throw new IntakeRejection(422, 'the client is unknown: pass ?client=<identifier> or send the organization / site id');
+    // NinjaOne's webhook is one per MSP and names only the device: triage resolves the client from it.
+    return null;
   }
 }

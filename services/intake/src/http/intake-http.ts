@@ -24,7 +24,7 @@ export class IntakeHttp {
 
   async handle(channel: Channel, res: Response, work: () => Promise<{ status: number; body: unknown }>): Promise<void> {
     const started = process.hrtime.bigint();
-    let status = 500;
+    let status: number;
     let body: unknown;
     try {
       ({ status, body } = await work());

@@ -63,6 +63,7 @@ export class PsaWebhooksController {
     const accepted = await this.deliveries.psaCallback(
       { channel: cb.system, idempotencyKey: cb.deliveryId, clientIdentifier: null, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') },
       { system: cb.system, connectionClient, psaTicketId: cb.psaTicketId, action: cb.action, actor: cb.actor, ticketNumber: cb.ticketNumber },
+      this.env.INTAKE_ADDED_SETTLE_MS,
     );
     if (accepted.outcome === 'pending_fetch') this.worker.kick();
     return acceptedBody(accepted);

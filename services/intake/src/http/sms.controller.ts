@@ -38,9 +38,11 @@ export class SmsController {
       const msg = parseTwilioInbound(params);
       const client = this.registry.clients().find((c) => c.notify.sms?.accountSid === msg.AccountSid);
       if (!client?.notify.sms) throw new IntakeRejection(401, 'AccountSid is not a configured Twilio account');
-      const url = `${this.env.INTAKE_PUBLIC_URL.replace(/\/+$/, '')}${req.originalUrl}`;
-      const v = verifyTwilio(client.notify.sms.authToken, url, params, headerValue(req, 'x-twilio-signature'));
-      if (!v.ok) throw new IntakeRejection(401, v.reason);
+      // The signature covers the URL Twilio was configured with: the public URL, or (direct, no proxy) the one it called.
+      const urls = [`${this.env.INTAKE_PUBLIC_URL.replace(/\/+$/, '')}${req.originalUrl}`, `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`];
+      const sig = headerValue(req, 'x-twilio-signature');
+      const verdicts = urls.map((u) => verifyTwilio(client.notify.sms!.authToken, u, params, sig));
+      if (!verdicts.some((v) => v.ok)) throw new IntakeRejection(401, verdicts[0]!.ok ? 'invalid signature' : verdicts[0]!.reason);
       // A ticket number in the text threads it; otherwise the executor finds the waiting ticket by the phone.
       const link = await this.uow.run((ctx) => IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body)));
       const ticketId = link?.ticketId ?? randomUUID();

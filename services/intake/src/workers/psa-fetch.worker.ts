@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Subjects } from '@desk/contracts';
 import { AdapterRegistry, VendorAuthError, VendorNotFoundError, VendorRequestError, type PsaNote } from '@desk/adapters';
 import type { PsaSystem } from '@desk/contracts';
@@ -93,8 +93,9 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
       const notes: PsaNote[] = callback.action === 'deleted' ? [] : await psa.listNotes(job.psa_ticket_id);
       await this.uow.run(async (ctx) => {
         const link = await IntakeStore.linkByPsa(ctx.tx, job.system, ticket.id, true);
+        const createdByDesk = !link && (await this.createdByDesk(ctx.tx, job.system, ticket.id));
         const decision = decidePsaFollowUp({
-          callback, ticket, notes, link: link ? { deskTicketId: link.ticketId, clientIdentifier: link.clientIdentifier, lastStatus: link.lastStatus, seenNoteIds: link.seenNoteIds } : null,
+          callback, ticket, notes, createdByDesk, link: link ? { deskTicketId: link.ticketId, clientIdentifier: link.clientIdentifier, lastStatus: link.lastStatus, seenNoteIds: link.seenNoteIds } : null,
           agentIdentifier: this.registry.config.msp.agentMemberIdentifier, deskStatuses: DESK_STATUSES, rawRef: job.delivery_id, now: new Date(),
         });
         if (decision.kind === 'new') {
@@ -127,6 +128,23 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
       await this.ds.query(
         `UPDATE psa_fetch_job SET status = $2, lease_until = NULL, last_error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE seq = $1`,
         [job.seq, permanent ? 'failed' : 'pending', String((e as Error).message).slice(0, 500), delayMs / 1000]);
+    }
+  }
+
+  /**
+   * Whether psa-writer opened this PSA ticket: read from its ticket map (same database, read only), for the
+   * window before its psaLinked event reaches intake. Absent table (psa-writer not deployed yet) = no.
+   */
+  private async createdByDesk(tx: EntityManager, system: string, psaTicketId: string): Promise<boolean> {
+    const table = `"${this.env.DB_SCHEMA_PREFIX}psa_writer"."ticket_map"`;
+    try {
+      await tx.query('SAVEPOINT desk_map_probe');
+      const rows: unknown[] = await tx.query(`SELECT 1 FROM ${table} WHERE system = $1 AND psa_ticket_id = $2 AND created_by_desk`, [system, psaTicketId]);
+      await tx.query('RELEASE SAVEPOINT desk_map_probe');
+      return rows.length > 0;
+    } catch {
+      await tx.query('ROLLBACK TO SAVEPOINT desk_map_probe');
+      return false;
     }
   }
 }

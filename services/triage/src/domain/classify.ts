@@ -33,5 +33,6 @@ export function decideCategory(
 }
 
 function round(x: number): number {
-  return Math.round(x * 10000) / 10000;
+  // Never claim certainty: 1.0 would pass any threshold, including a policy that means "never".
+  return Math.min(0.9999, Math.round(x * 10000) / 10000);
 }

@@ -26,16 +26,16 @@ export class LifecycleLedger {
   async transition(tx: EntityManager, ticketId: string, state: TicketState, reason: string | null, eventId: string | null = null): Promise<void> {
     if (!TICKET_STATES.includes(state)) throw new Error(`unknown ticket state ${String(state)}`);
     const traceId = currentTraceId();
+    // One round trip for history + current state: this runs in every handler on the hot path.
     await tx.query(
-      `INSERT INTO ${this.transitions} (ticket_id, state, service, reason, trace_id, event_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [ticketId, state, this.service, reason, traceId, eventId],
-    );
-    await tx.query(
-      `INSERT INTO ${this.states} (ticket_id, state, service, reason, trace_id, first_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, clock_timestamp(), clock_timestamp())
+      `WITH t AS (
+         INSERT INTO ${this.transitions} (ticket_id, state, service, reason, trace_id, event_id)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING at)
+       INSERT INTO ${this.states} (ticket_id, state, service, reason, trace_id, first_at, updated_at)
+       SELECT $1, $2, $3, $4, $5, t.at, t.at FROM t
        ON CONFLICT (ticket_id) DO UPDATE SET state = EXCLUDED.state, service = EXCLUDED.service,
          reason = EXCLUDED.reason, trace_id = EXCLUDED.trace_id, updated_at = EXCLUDED.updated_at`,
-      [ticketId, state, this.service, reason, traceId],
+      [ticketId, state, this.service, reason, traceId, eventId],
     );
   }
 

@@ -1,8 +1,15 @@
 import { RmmConnection } from '../config/connections';
 import { VendorCallObserver } from '../observe';
+import { DattoRmmClient } from './datto-rmm-client';
+import { NinjaOneRmmClient } from './ninjaone-rmm-client';
 import { RmmClient } from './rmm-client';
 
-// Placeholder until the vendor adapters land: fails loudly, never fakes a result.
-export function createRmmClient(conn: RmmConnection, _clientIdentifier: string, _observe?: VendorCallObserver): RmmClient {
-  throw new Error(`RMM adapter for ${conn.system} is not built yet`);
+/** The RMM adapter of one MSP client (its NinjaOne organization or Datto RMM site). */
+export function createRmmClient(conn: RmmConnection, clientIdentifier: string, observe?: VendorCallObserver): RmmClient {
+  switch (conn.system) {
+    case 'ninjaone':
+      return new NinjaOneRmmClient(conn, clientIdentifier, { observe });
+    case 'datto':
+      return new DattoRmmClient(conn, clientIdentifier, { observe });
+  }
 }

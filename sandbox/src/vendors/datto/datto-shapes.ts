@@ -41,7 +41,7 @@ export function deviceJson(ctx: SandboxContext, d: StoredDevice, portal: string)
     hostname: d.hostname, intIpAddress: `10.${(c?.id ?? 0) % 256}.0.${d.id % 250}`, operatingSystem: d.os, domain: c?.domain ?? '',
     description: d.assetTag, a64Bit: agent, rebootRequired: false, online: d.online, suspended: false, deleted: false, lastSeen: d.lastSeen,
     lastReboot: new Date(Date.parse(d.lastSeen) - 3 * 86_400_000).toISOString(), lastAuditDate: d.lastAuditDate ?? d.lastSeen,
-    creationDate: '2024-03-04T15:00:00.000Z', udf: { udf1: d.assetTag, udf2: d.serial }, snmpEnabled: !agent,
+    creationDate: '2024-03-04T15:00:00.000Z', udf: { udf1: d.assetTag }, snmpEnabled: !agent,
     deviceClass: d.type === 'printer' ? 'printer' : agent ? 'device' : 'rmmnetworkdevice', portalUrl: portal, softwareStatus: 'Compliant',
     networkProbe: false, onboardedViaNetworkMonitor: !agent,
   };

@@ -18,7 +18,7 @@ export const ActionParamSchemas = {
   install_software: z.object({ hostname: name, deviceId: name, software: name, script: name, version: z.string().nullable(), args: z.array(z.string()).max(10) }),
   reinstall_software: z.object({ hostname: name, deviceId: name, software: name, version: z.string().nullable() }),
   restart_service: z.object({ hostname: name, deviceId: name, service: name }),
-  clear_print_queue: z.object({ hostname: name, deviceId: name, printer: name }),
+  clear_print_queue: z.object({ hostname: name, deviceId: name, printer: z.string().max(200) }),
   disable_account: z.object({ upn }),
   create_account: z.object({
     upn, displayName: name, department: z.string().nullable(), jobTitle: z.string().nullable(),
@@ -101,7 +101,7 @@ export const CATALOG: Record<ActionName, ActionSpec> = {
   },
   clear_print_queue: {
     action: 'clear_print_queue', surface: 'rmm', risk: 'low', needsIdentity: false,
-    target: (p) => `${String(p.hostname)}>${String(p.printer)}`,
+    target: (p) => `${String(p.hostname)}>${String(p.printer) || '*'}`,
     calls: ['RMM: Clear-PrintQueue'],
     check: 'the Spooler service reports running on the queue holder',
   },

@@ -1,7 +1,7 @@
 import { ActionDraft, DraftContext } from './planner';
 import { Escalation, escalate } from './plan-types';
 import { relations } from './authority';
-import { allowed, refs, resolveDevice, resolveService, resolveTitle } from './targets';
+import { allowed, refs, resolveDevice, resolveService, resolveTitles } from './targets';
 import { bullets, expandHostRanges, hostPrefixLimit, mentions } from './prose';
 import { DeviceRecord, RmmScriptDef, deviceByHostname, lc, userOf } from './records';
 
@@ -53,31 +53,36 @@ function namedInEscalateIf(ctx: DraftContext, terms: string[], exceptWith: strin
 function planSoftware(ctx: DraftContext): ActionDraft | Escalation {
   const device = resolveDevice(ctx.ticket, ctx.triage, ctx.snapshot, { printerOk: false });
   if ('kind' in device) return device;
-  const title = resolveTitle(ctx.triage, ctx.snapshot, ctx.headers, device);
-  if ('kind' in title) return title;
-  const onList = allowed(ctx.headers, (h) => h.allowedSoftware, title.name);
-  if (onList === false) return escalate('target_not_allowed', `${title.name} is not on the runbook's allow-list`);
+  const repair = ctx.action === 'reinstall_software';
+  const titles = resolveTitles(ctx.triage, ctx.snapshot, ctx.headers, device, repair, ctx.text);
+  if ('kind' in titles) return titles;
   if (device.type === 'server' || device.type === 'printer' || device.type === 'firewall') return escalate('target_not_allowed', `${device.hostname} is a ${device.type}: never a software target for the desk`);
   if (!device.online) return escalate('action_failed', `${device.hostname} is offline in the RMM; nothing can run until it is back`);
-  const named = namedInEscalateIf(ctx, [title.name, device.hostname], title.name);
-  if (named) return named;
-  const prefixes = hostPrefixLimit(ctx.prose, title.name);
-  if (prefixes && !prefixes.some((p) => lc(device.hostname).startsWith(p))) return escalate('target_not_allowed', `${title.name} is only for ${prefixes.map((p) => p.toUpperCase() + '*').join(', ')} devices`);
-  const installed = device.installedSoftware.some((s) => lc(s.name) === lc(title.name));
   const auth = deviceAuthority(ctx, device);
   if (auth) return auth;
-  const reasons = [`${title.name} is approved in the catalog${onList ? ' and on the allow-list' : ''}`, `${device.hostname} is online and belongs to the client`];
-  if (ctx.action === 'install_software') {
-    if (installed) return escalate('other', `${title.name} is already installed on ${device.hostname}; a repair is a different procedure`);
-    const script = ctx.snapshot.scripts.find((s) => s.name === title.installScript);
-    if (!script) return escalate('target_not_allowed', `${title.name} has no install script in the RMM library`);
-    const args = scriptArgs(ctx, script);
-    if ('kind' in args) return args;
-    return draft(ctx, device, [{ action: 'install_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, script: script.name, version: title.version, args } }], reasons);
+  const steps: ActionDraft['steps'] = [];
+  const reasons = [`${device.hostname} is online and belongs to the client`];
+  for (const title of titles) {
+    const onList = allowed(ctx.headers, (h) => h.allowedSoftware, title.name);
+    if (onList === false) return escalate('target_not_allowed', `${title.name} is not on the runbook's allow-list`);
+    const named = namedInEscalateIf(ctx, [title.name, device.hostname], title.name);
+    if (named) return named;
+    const prefixes = hostPrefixLimit(ctx.prose, title.name);
+    if (prefixes && !prefixes.some((p) => lc(device.hostname).startsWith(p))) return escalate('target_not_allowed', `${title.name} is only for ${prefixes.map((p) => p.toUpperCase() + '*').join(', ')} devices`);
+    const installed = device.installedSoftware.some((s) => lc(s.name) === lc(title.name));
+    reasons.push(`${title.name} is approved in the catalog${onList ? ' and on the allow-list' : ''}`);
+    if (!repair) {
+      if (installed) return escalate('other', `${title.name} is already installed on ${device.hostname}; a repair is a different procedure`);
+      const script = ctx.snapshot.scripts.find((s) => s.name === title.installScript);
+      if (!script) return escalate('target_not_allowed', `${title.name} has no install script in the RMM library`);
+      const args = scriptArgs(ctx, script);
+      if ('kind' in args) return args;
+      steps.push({ action: 'install_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, script: script.name, version: title.version, args } });
+    } else {
+      if (!installed) return escalate('other', `${title.name} is not installed on ${device.hostname}: that is a new install, not a repair`);
+      steps.push({ action: 'reinstall_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, version: title.version } });
+    }
   }
-  if (!installed) return escalate('other', `${title.name} is not installed on ${device.hostname}: that is a new install, not a repair`);
-  const steps: ActionDraft['steps'] = [{ action: 'reinstall_software', params: { hostname: device.hostname, deviceId: device.id, software: title.name, version: title.version } }];
-  // A companion title the runbook reinstalls together ("the add-in needs the client first").
   return draft(ctx, device, steps, reasons);
 }
 
@@ -105,9 +110,6 @@ function planRestart(ctx: DraftContext): ActionDraft | Escalation {
   const known = device.services.find((s) => lc(s.name) === lc(service));
   if (!known) return escalate('target_not_allowed', `${service} is not a service on ${device.hostname}`);
   if (isDomainController(ctx, device)) return escalate('target_not_allowed', `${device.hostname} is a domain controller: never restarted by the desk`);
-  if (device.type === 'server' && ctx.runbook.documents.every((d) => d.scope === 'global')) {
-    return escalate('target_not_allowed', `${device.hostname} is a server and no client runbook covers its services`);
-  }
   if (!device.online) return escalate('action_failed', `${device.hostname} is offline in the RMM; nothing can be run remotely`);
   const named = namedInEscalateIf(ctx, [device.hostname]);
   if (named) return named;
@@ -123,9 +125,10 @@ function planPrintQueue(ctx: DraftContext): ActionDraft | Escalation {
   const printers = [...refs(ctx.triage, 'printer'), ...refs(ctx.triage, 'device')]
     .map((h) => deviceByHostname(ctx.snapshot, h)).filter((d): d is DeviceRecord => d !== null && d.type === 'printer');
   const unique = printers.filter((p, i) => printers.findIndex((x) => x.id === p.id) === i);
-  if (unique.length !== 1) return escalate('bad_input', unique.length === 0 ? 'no printer of this client is named' : 'several printers named');
-  const printer = unique[0]!;
-  if (!printer.online) return escalate('action_failed', `printer ${printer.hostname} is offline in the RMM`);
+  if (unique.length > 1) return escalate('bad_input', 'several printers named');
+  // No printer named: Clear-PrintQueue clears every queue on the computer that holds them.
+  const printer = unique[0] ?? null;
+  if (printer && !printer.online) return escalate('action_failed', `printer ${printer.hostname} is offline in the RMM`);
   if (/\b(?:jam(?:med)?|toner|fuser|tray|call for service|service code|paper)\b/i.test(ctx.text)) return escalate('out_of_scope', 'the printer reports a hardware condition, not a queue problem');
   const holder = resolveDevice(ctx.ticket, ctx.triage, ctx.snapshot, { printerOk: false });
   if ('kind' in holder) return holder;
@@ -135,7 +138,7 @@ function planPrintQueue(ctx: DraftContext): ActionDraft | Escalation {
   const auth = deviceAuthority(ctx, holder);
   if (auth && holder.ownerUpn) return auth;
   if (!ctx.requester && ctx.ticket.channel !== 'alert') return escalate('not_authorized', 'the requester is unknown');
-  return draft(ctx, holder, [{ action: 'clear_print_queue', params: { hostname: holder.hostname, deviceId: holder.id, printer: printer.hostname } }], [`${printer.hostname} is a printer of this client and online`, `queue on ${holder.hostname}`]);
+  return draft(ctx, holder, [{ action: 'clear_print_queue', params: { hostname: holder.hostname, deviceId: holder.id, printer: printer?.hostname ?? '' } }], [printer ? `${printer.hostname} is a printer of this client and online` : 'no printer named: every queue on the computer', `queue on ${holder.hostname}`]);
 }
 
 function draft(ctx: DraftContext, device: DeviceRecord, steps: ActionDraft['steps'], reasons: string[]): ActionDraft {

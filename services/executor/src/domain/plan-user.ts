@@ -50,7 +50,7 @@ export function planUserAction(ctx: DraftContext): ActionDraft | Escalation {
   let secret: ContactRecord | null = null;
   if (ctx.action === 'reset_password') {
     secret = a.contact;
-    if (!a.contact?.mobile && /(?:coordinator|manager)'?s? (?:mobile|phone)|by sms to the (?:volunteer )?coordinator/i.test(ctx.prose)) {
+    if (!a.contact?.mobile && /(?:coordinator|manager)'?s? (?:mobile|phone)|by sms to the (?:volunteer )?coordinator/i.test(`${ctx.prose}\n${ctx.runbook.prose.steps}`)) {
       secret = managerContact(ctx.snapshot, a.user);
     }
   }

@@ -5,7 +5,7 @@ import { ACTIONS_BY_CATEGORY, CATALOG } from './catalog';
 import { Relation } from './authority';
 import { ContactRecord, ClientSnapshot, contactByEmail, lc } from './records';
 import { Escalation, IdentityPlan, Plan, PlanDecision, PlanStep, RecentAction, escalate } from './plan-types';
-import { outageSignal, removalIntent, repeatSignal, ticketSignals } from './ticket-signals';
+import { outageSignal, proseConditions, removalIntent, repeatSignal, ticketSignals } from './ticket-signals';
 import { planDeviceAction } from './plan-device';
 import { planUserAction } from './plan-user';
 import { planGroupAction } from './plan-group';
@@ -80,6 +80,9 @@ export function plan(input: PlanInput): PlanDecision {
 
   const action = chooseAction(triage, runbook, text);
   if ('kind' in action) return action;
+  // The departure rule is about removals only: offboarding itself is a departure.
+  const unmet = proseConditions(runbook.prose.escalateIf, text, (why) => !why.includes('departure') || action.name === 'remove_from_group');
+  if (unmet.length > 0) return escalate(unmet.some((w) => w.includes('compromise')) ? 'security_incident' : 'out_of_scope', unmet.map((w) => `runbook "Escalate if": ${w}`), unmet.some((w) => w.includes('compromise')));
   const headers = runbook.automations.filter((h) => h.action === action.name);
   let rule = strictest(headers.map((h) => h.identityVerification));
   if (CATALOG[action.name].needsIdentity && rule === 'none') rule = 'contact_on_file';
@@ -112,7 +115,8 @@ function chooseAction(triage: TriageResult, runbook: RunbookResolution, text: st
 }
 
 function requesterOf(ticket: InboundTicket, triage: TriageResult, s: ClientSnapshot): { contact: ContactRecord | null } | Escalation {
-  if (ticket.channel === 'alert' && ticket.alert) return { contact: null };
+  // Alerts come from the RMM integration (authenticated by intake), never from a person.
+  if (ticket.channel === 'alert') return { contact: null };
   const email = ticket.fromEmail ?? triage.requester.email;
   const c = contactByEmail(s, email);
   if (!c) return escalate('not_authorized', 'the requester is not a contact on file at this client');

@@ -46,22 +46,36 @@ export function resolveDevice(ticket: InboundTicket, triage: TriageResult, s: Cl
   return escalate('bad_input', 'the ticket names no device of this client');
 }
 
-/** A catalog title, approved, named by triage or the only allow-listed title on the device. */
-export function resolveTitle(triage: TriageResult, s: ClientSnapshot, headers: AutomationHeader[], device: DeviceRecord | null): CatalogTitle | Escalation {
-  const named = refs(triage, 'software');
-  let names = named;
-  if (names.length === 0) {
+/**
+ * The catalog titles the ticket is about: the ones triage named; for a repair (infer = true) without a
+ * named title, every allow-listed title installed on the device (e.g. the LexFile client and its add-in).
+ */
+export function resolveTitles(triage: TriageResult, s: ClientSnapshot, headers: AutomationHeader[], device: DeviceRecord | null, infer: boolean, text: string): CatalogTitle[] | Escalation {
+  let names = refs(triage, 'software');
+  if (names.length === 0 && infer) {
     const lists = headers.map((h) => h.allowedSoftware).filter((l): l is string[] => l !== null);
-    const candidates = lists.length > 0 ? lists.flat() : [];
-    names = dedupeStr(candidates.filter((n) => device?.installedSoftware.some((x) => lc(x.name) === lc(n))));
-    if (names.length === 0 && candidates.length === 1) names = candidates;
+    // VPN and Outlook runbooks name their one title; a generic repair must see the title in the ticket.
+    const implied = triage.category === 'vpn_connectivity' || triage.category === 'email_issue';
+    names = dedupeStr(lists.flat().filter((n) => device?.installedSoftware.some((x) => lc(x.name) === lc(n)) && (implied || distinctiveWordIn(n, text))));
   }
   if (names.length === 0) return escalate('bad_input', 'the ticket names no software title of the catalog');
-  if (names.length > 1) return escalate('bad_input', `several titles could be meant (${names.join(', ')})`);
-  const t = catalogTitle(s, names[0]!);
-  if (!t) return escalate('target_not_allowed', `"${names[0]}" is not in this client's software catalog (not approved)`);
-  if (!t.approved) return escalate('target_not_allowed', `"${t.name}" is not approved in this client's catalog`);
-  return t;
+  if (!infer && names.length > 1) return escalate('bad_input', `several titles named (${names.join(', ')}); one install per ticket`);
+  const out: CatalogTitle[] = [];
+  for (const n of names) {
+    const t = catalogTitle(s, n);
+    if (!t) return escalate('target_not_allowed', `"${n}" is not in this client's software catalog (not approved)`);
+    if (!t.approved) return escalate('target_not_allowed', `"${t.name}" is not approved in this client's catalog`);
+    out.push(t);
+  }
+  return out;
+}
+
+const GENERIC = new Set(['microsoft', 'adobe', 'google', 'office', 'client', 'desktop', 'apps', 'for', 'business', 'enterprise', 'the', 'and', 'pro', 'windows']);
+
+/** "LexFile toolbar gone" names LexFile; "Acrobat crashing" does not name LexFile. */
+function distinctiveWordIn(title: string, text: string): boolean {
+  const words = title.split(/[^A-Za-z0-9]+/).filter((w) => w.length >= 4 && !GENERIC.has(w.toLowerCase()));
+  return words.length > 0 && new RegExp(`\\b${words[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i').test(text);
 }
 
 function dedupe(ds: DeviceRecord[]): DeviceRecord[] {

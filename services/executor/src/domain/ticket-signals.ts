@@ -83,10 +83,38 @@ export function removalIntent(text: string): boolean {
 
 /** Several people or a whole site affected: an outage, never a one-device fix. */
 export function outageSignal(text: string): boolean {
-  return /\b(?:everyone|everybody|all (?:users|staff|of us|computers|pcs|machines|kiosks|the kiosks)|whole (?:office|floor|site|team|building)|nobody can|no one can|several (?:users|people|computers|devices|kiosks)|multiple (?:users|people|computers|devices|kiosks))\b/i.test(text);
+  const broad = /\b(?:everyone|everybody|all (?:the )?(?:users|staff|of us|computers|pcs|machines|kiosks|printers)|whole (?:office|floor|site|team|building)|several (?:users|people|computers|devices|kiosks|of us)|multiple (?:users|people|computers|devices|kiosks)|other (?:users|people|kiosks) (?:too|also|as well))\b/i;
+  const failing = /\b(?:can'?t|cannot|unable|not working|isn'?t working|aren'?t working|down|offline|fail(?:s|ing|ed)?|lost|no (?:internet|wi-?fi|network|connection)|same (?:error|problem|issue))\b/i;
+  const onlyMe = /\b(?:everyone else|everybody else|others can|other people can|only (?:me|mine|my)|just (?:me|mine|my))\b/i;
+  return text.split(/(?<=[.!?])\s+|\n/).some((sentence) => broad.test(sentence) && failing.test(sentence) && !onlyMe.test(sentence));
 }
 
-/** The same thing failing again: a loop a technician must look at. */
+/** The same thing failing again soon after a fix: a loop a technician must look at. */
 export function repeatSignal(text: string): boolean {
-  return /\b(?:again (?:today|this morning|this afternoon)|(?:second|third|2nd|3rd) time (?:today|this (?:morning|afternoon|week))|keeps? (?:stopping|locking|crashing|failing|happening)|locked (?:out )?again|stopped again|every (?:hour|day|morning))\b/i.test(text);
+  return /\b(?:again (?:today|this morning|this afternoon)|(?:second|third|2nd|3rd) time (?:today|this (?:morning|afternoon|week)|in a day)|locked (?:out )?again|stopped again|(?:still|again) (?:broken|failing) after (?:the|your) (?:fix|restart|reinstall))\b/i.test(text);
+}
+
+/**
+ * "Escalate if" conditions the desk cannot check in a system, matched to what the ticket says: when the
+ * runbook names a condition and the ticket describes it, the runbook's bullet decides.
+ */
+const PROSE_CONDITIONS: Array<{ prose: RegExp; ticket: RegExp; why: string }> = [
+  { prose: /mobile phone mail|phone mail setup/i, ticket: /\b(?:iphone|android|phone|mobile|ipad|tablet)\b[^.\n]{0,60}\b(?:mail|email|e-mail|outlook|sync)|\b(?:mail|email|e-mail|outlook)\b[^.\n]{0,60}\b(?:iphone|android|on (?:my|the) phone|mobile|ipad|tablet)\b/i, why: 'mail on a mobile device is outside the automated fix' },
+  { prose: /mail flow|bounces|NDR/i, ticket: /\b(?:bounc\w*|ndr|undeliverable|not (?:arriving|being delivered|received|receiving)|rejected|delivery (?:failure|failed|delay)|never (?:arrive|arrived|got))\b/i, why: 'mail flow problems (bounces, missing mail) are handled by a technician' },
+  { prose: /mailbox full|licensing messages/i, ticket: /\b(?:mailbox (?:is )?full|quota|out of (?:space|storage)|licen[cs]e (?:expired|message|error))\b/i, why: 'mailbox size or licensing is handled by a technician' },
+  { prose: /shared mailbox|calendar delegation/i, ticket: /\b(?:shared mailbox|calendar (?:access|delegat\w*|permission)|delegate)\b/i, why: 'shared mailbox or calendar access is not this runbook' },
+  { prose: /forwarding|did not send|spoofed/i, ticket: /\b(?:forward(?:ing)? (?:rule|to)|inbox rule|didn'?t send|did not send|spoof\w*|sent from my account)\b/i, why: 'possible compromise (forwarding, mail the user did not send): Security board' },
+  { prose: /personal|home computer|own devices?/i, ticket: /\b(?:home (?:computer|pc|laptop|desktop)|personal (?:computer|pc|laptop|device|phone)|my own (?:computer|pc|laptop|mac)|my (?:mac|macbook) at home)\b/i, why: 'personal or home computers are not allowed' },
+  { prose: /external|outside (?:address|person)|outside person|outside address/i, ticket: /\b(?:external|outside (?:address|email|person|company)|gmail|personal (?:email|address)|our client'?s? (?:email|address)|auditor|contractor)\b/i, why: 'external people or addresses are never added by automation' },
+  { prose: /new list|create a new list|new lists/i, ticket: /\b(?:new (?:distribution )?list|create (?:a |an )?(?:new )?(?:distribution )?(?:list|group))\b/i, why: 'creating lists or groups is not automated' },
+  { prose: /certificate|SAML/i, ticket: /\b(?:certificate|cert error|saml)\b/i, why: 'certificate or SAML errors need a technician' },
+  { prose: /new printer|new driver|scan-to-email/i, ticket: /\b(?:new printer|install (?:a |the )?printer|(?:printer )?driver|scan(?:-| )to(?:-| )email)\b/i, why: 'new printers, drivers and scan-to-email are set up by a technician' },
+  { prose: /airport|travel/i, ticket: /\b(?:airport|travel(?:l?ing)?|abroad|overseas|on vacation)\b/i, why: 'the user is travelling and cannot be verified the usual way' },
+  { prose: /dentachart password|dentachart logins?/i, ticket: /\bdentachart\b[^.\n]{0,40}\b(?:password|login|log in|sign in)\b|\b(?:password|login)\b[^.\n]{0,40}\bdentachart\b/i, why: 'DentaChart logins are separate and reset inside DentaChart by the practice manager' },
+  { prose: /same access|copy privileged|partner\/executive/i, ticket: /\bsame access as\b[^.\n]{0,60}\b(?:partner|owner|ceo|director|managing|admin)\b/i, why: 'copying a partner/executive/admin access needs a technician' },
+  { prose: /departure|departing|offboarding/i, ticket: /\b(?:leaving|left the company|last day|resign\w*|retir\w*|departure)\b/i, why: 'a removal that is part of a departure follows offboarding' },
+];
+
+export function proseConditions(escalateIf: string, text: string, applies: (why: string) => boolean = () => true): string[] {
+  return PROSE_CONDITIONS.filter((c) => c.prose.test(escalateIf) && c.ticket.test(text) && applies(c.why)).map((c) => c.why);
 }

@@ -140,15 +140,15 @@ process.on('SIGTERM', () => void stopAll(0));
 
 await preflight();
 const started = Date.now();
-const sandbox = start('sandbox', join(root, 'sandbox/dist/main.js'), Number(env.SANDBOX_PORT), '/admin/health', 6);
 try {
-  await waitReady(sandbox);
-  const services = SERVICES.map(([name, port], i) => {
+  // All at once: services do not need the sandbox to become ready, and their boots overlap.
+  const all = [start('sandbox', join(root, 'sandbox/dist/main.js'), Number(env.SANDBOX_PORT), '/admin/health', 6)];
+  SERVICES.forEach(([name, port], i) => {
     const p = Number(process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] || port);
     const extra = name === 'intake' ? { INTAKE_PUBLIC_URL: process.env.INTAKE_PUBLIC_URL || `http://127.0.0.1:${p}` } : {};
-    return start(name, join(root, `services/${name}/dist/main.js`), p, '/readyz', i, extra);
+    all.push(start(name, join(root, `services/${name}/dist/main.js`), p, '/readyz', i, extra));
   });
-  await Promise.all(services.map(waitReady));
+  await Promise.all(all.map(waitReady));
 } catch (e) {
   say(color(31, e instanceof Error ? e.message : String(e)));
   await stopAll(1);

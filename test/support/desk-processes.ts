@@ -172,14 +172,10 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
   };
 
   try {
-    const sandbox = procs.get('sandbox');
-    if (sandbox) {
-      spawnProc(sandbox);
-      await waitReady(`${urlOf('sandbox')}${readyPath('sandbox')}`, sandbox, timeout);
-    }
-    const svc = services.map((s) => procs.get(s)!);
-    svc.forEach(spawnProc);
-    await Promise.all(svc.map((p) => waitReady(`${urlOf(p.name)}${readyPath(p.name)}`, p, timeout)));
+    // All at once: services do not need the sandbox to become ready, and boots overlap on a busy machine.
+    const all = [...procs.values()];
+    all.forEach(spawnProc);
+    await Promise.all(all.map((p) => waitReady(`${urlOf(p.name)}${readyPath(p.name)}`, p, timeout)));
   } catch (e) {
     await stop();
     throw e;

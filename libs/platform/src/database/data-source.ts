@@ -1,4 +1,4 @@
-import { DataSource, EntitySchema, MigrationInterface } from 'typeorm';
+import { DataSource, EntitySchema, MigrationInterface, QueryRunner } from 'typeorm';
 import { PlatformEnv, ledgerSchema, serviceSchema } from '../config/config';
 import { ensureLedgerSchema } from './ledger-schema';
 import { DeskPlatform1732900000000 } from './platform-migration';
@@ -13,8 +13,18 @@ export interface DatabaseOptions {
   migrations?: MigrationClass[];
 }
 
-/** Serialises schema changes across every process booting at once (six services, several replicas). */
-const BOOT_LOCK_KEY = 7_231_900;
+/**
+ * Schema changes are serialised per schema (advisory lock on its name), so replicas of one service never
+ * migrate at once while different services (and test runs with other prefixes) boot in parallel.
+ */
+async function withSchemaLock<T>(qr: QueryRunner, schema: string, fn: () => Promise<T>): Promise<T> {
+  await qr.query('SELECT pg_advisory_lock(hashtext($1))', [`desk.migrate.${schema}`]);
+  try {
+    return await fn();
+  } finally {
+    await qr.query('SELECT pg_advisory_unlock(hashtext($1))', [`desk.migrate.${schema}`]);
+  }
+}
 
 export function createDataSource(env: PlatformEnv, service: string, opts: DatabaseOptions = {}): DataSource {
   const schema = serviceSchema(env, service);
@@ -41,15 +51,13 @@ export async function migrateDataSource(ds: DataSource, env: PlatformEnv, servic
   const qr = ds.createQueryRunner();
   await qr.connect();
   try {
-    await qr.query('SELECT pg_advisory_lock($1)', [BOOT_LOCK_KEY]);
-    try {
-      await qr.query(`CREATE SCHEMA IF NOT EXISTS ${ident(serviceSchema(env, service))}`);
-      await ensureLedgerSchema(qr, ledgerSchema(env));
+    await withSchemaLock(qr, ledgerSchema(env), () => ensureLedgerSchema(qr, ledgerSchema(env)));
+    const schema = serviceSchema(env, service);
+    return await withSchemaLock(qr, schema, async () => {
+      await qr.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
       const applied = await ds.runMigrations({ transaction: 'each' });
       return applied.map((m) => m.name);
-    } finally {
-      await qr.query('SELECT pg_advisory_unlock($1)', [BOOT_LOCK_KEY]);
-    }
+    });
   } finally {
     await qr.release();
   }

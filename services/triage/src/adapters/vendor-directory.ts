@@ -36,10 +36,11 @@ export class VendorDirectorySource {
       identifier: cfg.identifier, name: cfg.name, domains: cfg.domains, timezone: cfg.timezone, businessHours: cfg.businessHours,
       contacts: base?.contacts ?? [], users: base?.users ?? [], groups: base?.groups ?? [], devices: base?.devices ?? [], software: base?.software ?? [],
     };
+    // Promise.resolve().then: an adapter that throws while being built counts as unavailable, not as a crash.
     const [contacts, configs, devices] = await Promise.allSettled([
-      this.registry.psa(identifier).listContacts(identifier),
-      this.registry.psa(identifier).listConfigurations(identifier),
-      this.registry.rmm(identifier).listDevices(identifier),
+      Promise.resolve().then(() => this.registry.psa(identifier).listContacts(identifier)),
+      Promise.resolve().then(() => this.registry.psa(identifier).listConfigurations(identifier)),
+      Promise.resolve().then(() => this.registry.rmm(identifier).listDevices(identifier)),
     ]);
     if (contacts.status === 'fulfilled') {
       dir.contacts = contacts.value.map((c) => {

@@ -1,12 +1,20 @@
 import { startSandbox } from './core/sandbox';
+import { startSmtpSandbox } from './vendors/smtp';
 
 /** `node sandbox/dist/main.js`: SANDBOX_PORT (4010), DATABASE_URL, SANDBOX_DB_SCHEMA (sandbox), SANDBOX_URL, SANDBOX_SEED_DIR. */
 async function main(): Promise<void> {
   const port = Number(process.env.SANDBOX_PORT ?? 4010);
   const sb = await startSandbox({ port, host: process.env.SANDBOX_HOST ?? '127.0.0.1', baseUrl: process.env.SANDBOX_URL || `http://127.0.0.1:${port}` });
   process.stdout.write(`${JSON.stringify({ msg: 'sandbox listening', url: sb.url, baseUrl: sb.ctx.baseUrl, loadMs: sb.loadMs })}\n`);
+  // The mail relay of the notify providers (SANDBOX_SMTP_PORT, default 2525; "off" disables it).
+  const smtpPort = process.env.SANDBOX_SMTP_PORT ?? '2525';
+  const smtp = smtpPort === 'off' ? null : await startSmtpSandbox(sb.ctx, { port: Number(smtpPort), host: process.env.SANDBOX_HOST ?? '127.0.0.1' });
+  if (smtp) process.stdout.write(`${JSON.stringify({ msg: 'sandbox smtp listening', port: smtp.port })}\n`);
   const stop = () => {
-    void sb.close().finally(() => process.exit(0));
+    void (async () => {
+      await smtp?.close();
+      await sb.close();
+    })().finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -13,6 +13,9 @@ export interface DeliveryRules {
   emailBounce: string[];
   /** Addresses or `@domain`s the SMTP server answers 450 (mailbox temporarily unavailable). */
   emailDefer: string[];
+  /** The SMTP server refuses whole transactions at MAIL FROM with `code` (421/451 temporary, 554 permanent)
+   * for the next `count` of them (null = until cleared): a mail provider outage. */
+  smtpReject: { code: number; count: number | null } | null;
 }
 
 const RULES_KIND = 'notify.rules';
@@ -30,11 +33,21 @@ export function defaultRules(): DeliveryRules {
     smsUndeliverable: [...BUILT_IN_UNDELIVERABLE, ...envList('SANDBOX_SMS_UNDELIVERABLE_NUMBERS')].map((n) => normalizePhone(n) ?? n),
     emailBounce: envList('SANDBOX_EMAIL_BOUNCE').map((s) => s.toLowerCase()),
     emailDefer: envList('SANDBOX_EMAIL_DEFER').map((s) => s.toLowerCase()),
+    smtpReject: null,
   };
 }
 
 export async function loadRules(store: SandboxStore): Promise<DeliveryRules> {
-  return (await store.get<DeliveryRules>(RULES_KIND, RULES_ID)) ?? defaultRules();
+  return { ...defaultRules(), ...((await store.get<DeliveryRules>(RULES_KIND, RULES_ID)) ?? {}) };
+}
+
+/** The SMTP reject code for this transaction, if an outage rule is active (consumes one of its count). */
+export async function takeSmtpReject(store: SandboxStore): Promise<number | null> {
+  const rules = await loadRules(store);
+  const rule = rules.smtpReject;
+  if (!rule) return null;
+  if (rule.count !== null) await saveRules(store, { smtpReject: rule.count > 1 ? { code: rule.code, count: rule.count - 1 } : null });
+  return rule.code;
 }
 
 /** Replaces the lists given in `patch` (others keep their value); phone numbers and addresses are normalised. */
@@ -47,6 +60,7 @@ export async function saveRules(store: SandboxStore, patch: Partial<DeliveryRule
     smsUndeliverable: phones(patch.smsUndeliverable, cur.smsUndeliverable),
     emailBounce: mails(patch.emailBounce, cur.emailBounce),
     emailDefer: mails(patch.emailDefer, cur.emailDefer),
+    smtpReject: patch.smtpReject !== undefined ? patch.smtpReject : (cur.smtpReject ?? null),
   };
   return store.put(RULES_KIND, RULES_ID, next);
 }

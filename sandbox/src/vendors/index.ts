@@ -9,6 +9,9 @@ import { mountConfluence } from './confluence/confluence';
 import { mountNinjaOne } from './ninjaone/ninjaone';
 import { mountRmmAdmin } from './ninjaone/rmm-admin';
 import { mountDatto } from './datto/datto';
+import { mountTwilio } from './twilio';
+import { mountTeamsHooks, mountSlackHooks, mountPagingHook } from './chat-hooks';
+import { mountOutboxAdmin, mountInboundAdmin } from '../admin/outbox-routes';
 
 /**
  * The vendor modules the sandbox serves: one line per URL prefix (a vendor may appear more than once,
@@ -34,4 +37,10 @@ export const vendorMounts: VendorEntry[] = [
   { vendor: 'ninjaone', prefix: '/ninja', mount: mountNinjaOne },
   { vendor: 'datto', prefix: '/datto', mount: mountDatto },
   { vendor: 'sandbox-admin', prefix: '/admin/rmm', mount: mountRmmAdmin },
+  { vendor: 'twilio', prefix: '/twilio', mount: mountTwilio },
+  { vendor: 'teams', prefix: '/hooks/teams', mount: mountTeamsHooks },
+  { vendor: 'slack', prefix: '/hooks/slack', mount: mountSlackHooks },
+  { vendor: 'paging', prefix: '/hooks/paging', mount: mountPagingHook },
+  { vendor: 'sandbox-admin', prefix: '/admin/outbox', mount: mountOutboxAdmin },
+  { vendor: 'sandbox-admin', prefix: '/admin/inbound', mount: mountInboundAdmin },
 ];

@@ -1,0 +1,1 @@
+export { startSmtpSandbox, type RunningSmtp } from './smtp-sandbox';

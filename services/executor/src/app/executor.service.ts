@@ -55,7 +55,7 @@ export class ExecutorService {
       await scope.audit({ actor: 'executor', action: 'plan', decision: 'escalate', why: decision.reasons, evidence: { reason: decision.reason, category: triage.category, documents: context.documents } });
       return escalateTicket(scope, base, decision);
     }
-    const step = startCase(evt.ticketId, decision);
+    const step = startCase(evt.ticketId, decision, this.d.now());
     await this.d.cases.insert(scope.tx, { state: step.state, clientIdentifier: client, correlationId: evt.correlationId, context });
     await scope.audit({
       actor: 'executor', action: 'plan', decision: decision.mode,

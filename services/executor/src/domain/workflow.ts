@@ -47,10 +47,10 @@ export interface Step {
 
 export const APPROVAL_TTL_MS = 24 * 3600 * 1000;
 
-export function startCase(ticketId: string, plan: Plan): Step {
+export function startCase(ticketId: string, plan: Plan, now: Date = new Date()): Step {
   const state: CaseState = { ticketId, stage: 'proposed', plan, technicianApprovedBy: null, approvalBy: null, code: null, approvalRequestedAt: null };
   if (plan.mode === 'shadow') return { state, effects: [{ kind: 'propose' }], decision: 'shadow mode: plan proposed, waiting for a technician' };
-  return advance(state, new Date());
+  return advance(state, now);
 }
 
 /** Moves to the first gate that is not yet passed: technician (shadow) → approval → code → execute. */

@@ -1,0 +1,96 @@
+/**
+ * npm run eval:knowledge — retrieval quality on the labelled query set (data/knowledge/queries.jsonl):
+ * ticket text + client → the runbook the resolution rule picks for that client. The demo runbooks are
+ * synced into a throw-away schema on the real PostgreSQL, then every query is searched without its category
+ * (text only, as the escalation summary and executor queries do) by the desk's fused ranking and by a plain
+ * ILIKE baseline over the same candidates. Last line: RESULT {json}.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Pool } from 'pg';
+import { PgDb } from '../services/knowledge/src/persistence/db';
+import { applyKnowledgeSchema } from '../services/knowledge/src/persistence/schema-sql';
+import { createKnowledgeApp } from '../services/knowledge/src/app/knowledge-app';
+import { demoClientSlugs, DEFAULT_DEMO_WORLD, markdownTreeSources } from '../services/knowledge/src/adapters/demo-world';
+import { fixedClock } from '../services/knowledge/src/domain/clock';
+import { DEFAULT_STALENESS } from '../services/knowledge/src/domain/staleness';
+import { embedderFromEnv } from '../services/knowledge/src/adapters/embedder';
+
+interface Query { id: string; client: string; category: string; text: string; expected: string[]; origin: string }
+
+interface Scores { r1: number; r3: number; mrr: number; misses: string[] }
+
+function score(queries: Query[], ranked: Map<string, string[]>): Scores {
+  let r1 = 0; let r3 = 0; let mrr = 0;
+  const misses: string[] = [];
+  for (const q of queries) {
+    const list = ranked.get(q.id) ?? [];
+    const pos = list.findIndex((d) => q.expected.includes(d));
+    if (pos === 0) r1++;
+    else misses.push(`${q.id} ${q.client} [${q.category}] → ${list[0] ?? '(nothing)'} (want ${q.expected.join(' | ')})`);
+    if (pos >= 0 && pos < 3) r3++;
+    if (pos >= 0) mrr += 1 / (pos + 1);
+  }
+  const n = queries.length || 1;
+  return { r1: r1 / n, r3: r3 / n, mrr: mrr / n, misses };
+}
+
+const round = (x: number) => Number(x.toFixed(4));
+
+async function main(): Promise<void> {
+  const root = resolve(__dirname, '..');
+  const queries = readFileSync(join(root, 'data/knowledge/queries.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Query);
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 4 });
+  const schema = `knowledge_eval_${process.pid}_${Date.now().toString(36)}`;
+  const db = new PgDb(pool);
+  try {
+    await applyKnowledgeSchema(db, schema);
+    const app = createKnowledgeApp({
+      db, schema, clock: fixedClock('2026-11-30T15:00:00Z'), policy: DEFAULT_STALENESS, embedder: embedderFromEnv(),
+      sources: () => markdownTreeSources(join(DEFAULT_DEMO_WORLD, 'runbooks'), demoClientSlugs()),
+    });
+    const reports = await app.sync.syncAll('full');
+    const failed = reports.filter((r) => !r.ok);
+    if (failed.length) throw new Error(`sync failed: ${failed.map((f) => `${f.scopeKey}: ${f.error}`).join('; ')}`);
+    // Labelled examples for the category vote: the training tickets, in 5 folds. A training query only sees
+    // the other 4 folds (cross-validation), so no query is ever answered by its own label.
+    const tickets = readFileSync(join(DEFAULT_DEMO_WORLD, 'training-tickets.jsonl'), 'utf8').split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; category: string; summary: string; description: string });
+    await app.examples.add(db, tickets.map((t) => ({ id: t.id, category: t.category, origin: 'seed', text: `${t.summary}\n${t.description}` })));
+    const foldOf = new Map(tickets.map((t, i) => [t.id, i % 5]));
+    const heldOut = (id: string) => (foldOf.has(id) ? tickets.filter((t) => foldOf.get(t.id) === foldOf.get(id)).map((t) => t.id) : []);
+    const desk = new Map<string, string[]>();
+    const deskWithCategory = new Map<string, string[]>();
+    const baseline = new Map<string, string[]>();
+    const started = Date.now();
+    for (const q of queries) {
+      desk.set(q.id, (await app.search.search({ clientIdentifier: q.client, query: q.text, limit: 5, excludeExamples: heldOut(q.id) })).map((h) => h.docId));
+      baseline.set(q.id, await app.search.baseline({ clientIdentifier: q.client, query: q.text, limit: 5 }));
+      deskWithCategory.set(q.id, (await app.search.search({ clientIdentifier: q.client, query: q.text, limit: 5, category: q.category as never })).map((h) => h.docId));
+    }
+    const elapsed = Date.now() - started;
+    const d = score(queries, desk);
+    const b = score(queries, baseline);
+    const c = score(queries, deskWithCategory);
+    const byOrigin = (origin: string) => score(queries.filter((q) => q.origin === origin), desk).r1;
+    for (const m of d.misses) console.log(`miss: ${m}`);
+    console.log(`queries: ${queries.length} (training ${queries.filter((q) => q.origin === 'training').length}, paraphrases ${queries.filter((q) => q.origin === 'paraphrase').length})`);
+    console.log(`desk (full text + category vote${embedderFromEnv() ? ' + embeddings' : ''}, RRF): recall@1 ${round(d.r1)}  recall@3 ${round(d.r3)}  MRR ${round(d.mrr)}`);
+    console.log(`ILIKE baseline:                recall@1 ${round(b.r1)}  recall@3 ${round(b.r3)}  MRR ${round(b.mrr)}`);
+    console.log(`desk with triage category:     recall@1 ${round(c.r1)}  recall@3 ${round(c.r3)}  MRR ${round(c.mrr)}`);
+    console.log(`RESULT ${JSON.stringify({
+      queries: queries.length, recall_at_1: round(d.r1), recall_at_3: round(d.r3), mrr: round(d.mrr),
+      baseline_recall_at_1: round(b.r1), baseline_recall_at_3: round(b.r3), baseline_mrr: round(b.mrr),
+      recall_at_1_training: round(byOrigin('training')), recall_at_1_paraphrases: round(byOrigin('paraphrase')),
+      recall_at_1_with_category: round(c.r1), embeddings: embedderFromEnv() !== null, ms_per_query: round(elapsed / queries.length / 3),
+    })}`);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await pool.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

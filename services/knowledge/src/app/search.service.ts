@@ -1,0 +1,114 @@
+import { KnowledgeSearchReplyV1, KnowledgeSearchRequestV1 } from '@desk/contracts';
+import { Embedder } from '../adapters/embedder';
+import { cosine, RankedList, reciprocalRankFusion } from '../domain/rrf';
+import { Db } from '../persistence/db';
+import { queryWords, SearchScope, SearchStore } from '../persistence/search-store';
+import { ExampleStore } from '../persistence/example-store';
+import { KnowledgeMetrics, noMetrics } from './ports';
+
+export interface SearchOptions {
+  /** How deep each ranked list goes before fusion. */
+  depth: number;
+  rrfK: number;
+}
+
+export type SearchRequest = Pick<KnowledgeSearchRequestV1, 'clientIdentifier' | 'query'> & Partial<Pick<KnowledgeSearchRequestV1, 'category' | 'limit'>> & {
+  /** Example ids to leave out of the category vote (cross-validation in the evaluation only). */
+  excludeExamples?: string[];
+};
+export type SearchHit = KnowledgeSearchReplyV1['hits'][number] & { ranks: Record<string, number> };
+
+const keyOf = (r: { scopeKey: string; docId: string }) => `${r.scopeKey}\u0000${r.docId}`;
+
+/**
+ * Retrieval: full text (weighted, cover density) and trigram similarity, plus embeddings when configured,
+ * fused by reciprocal rank. Every list is computed over the same candidate set: the client's own documents and
+ * the MSP-wide ones they do not replace.
+ */
+export class SearchService {
+  /** RRF weight of each ranked list (tuned on the labelled query set, see scripts/eval-knowledge.ts). */
+  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5 };
+  constructor(
+    private readonly db: Db,
+    private readonly store: SearchStore,
+    private readonly embedder: Embedder | null = null,
+    private readonly metrics: KnowledgeMetrics = noMetrics,
+    private readonly opts: SearchOptions = { depth: 30, rrfK: 60 },
+    private readonly examples: ExampleStore | null = null,
+  ) {}
+
+  async search(req: SearchRequest, kind: 'event' | 'rpc' | 'http' = 'rpc'): Promise<SearchHit[]> {
+    const started = process.hrtime.bigint();
+    const scope: SearchScope = { clientIdentifier: req.clientIdentifier, category: req.category ?? null };
+    const limit = req.limit ?? 5;
+    const text = req.query.slice(0, 4000);
+    const fixes = await this.store.corrections(this.db, scope.clientIdentifier, queryWords(text));
+    const [title, fts, emb, cat] = await Promise.all([
+      this.store.fullText(this.db, scope, text, fixes, this.opts.depth, true),
+      this.store.fullText(this.db, scope, text, fixes, this.opts.depth),
+      this.embeddingList(scope, text),
+      this.categoryList(scope, text, req.excludeExamples ?? []),
+    ]);
+    const lists: RankedList[] = [
+      { name: 'title', keys: title.map(keyOf), weight: this.weights.title },
+      { name: 'fts', keys: fts.map(keyOf), weight: this.weights.fts },
+    ];
+    // Trigram similarity of titles and headings carries a query whose words all missed (misspelt, run together);
+    // as a standing list it only added noise on the labelled set.
+    if (!fts.length || this.weights.trigram > 0) {
+      const tri = await this.store.trigram(this.db, scope, text, this.opts.depth);
+      lists.push({ name: 'trigram', keys: tri.map(keyOf), weight: fts.length ? this.weights.trigram : 1 });
+    }
+    if (emb) lists.push({ name: 'embedding', keys: emb, weight: this.weights.embedding });
+    if (cat) {
+      // Within the voted category, keep the lexical order.
+      const lexical = new Map(fts.map((r, i) => [keyOf(r), i]));
+      cat.sort((a, b) => b.vote - a.vote || (lexical.get(a.key) ?? 1e9) - (lexical.get(b.key) ?? 1e9));
+      lists.push({ name: 'category', keys: cat.map((c) => c.key), weight: this.weights.category });
+    }
+    const fused = reciprocalRankFusion(lists, this.opts.rrfK).slice(0, limit);
+    const keys = fused.map((f) => {
+      const [scopeKey, docId] = f.key.split('\u0000') as [string, string];
+      return { scopeKey, docId };
+    });
+    const rows = new Map((await this.store.hits(this.db, scope.clientIdentifier, keys)).map((r) => [keyOf({ scopeKey: r.scope_key, docId: r.doc_id }), r]));
+    const hits: SearchHit[] = [];
+    for (const f of fused) {
+      const r = rows.get(f.key);
+      if (!r) continue;
+      hits.push({ docId: r.doc_id, title: r.title, scope: r.scope, category: r.category, score: Number(f.score.toFixed(6)), snippet: r.snippet.replace(/\s+/g, ' ').trim(), ranks: f.ranks });
+    }
+    this.metrics.search(kind, Number(process.hrtime.bigint() - started) / 1e9);
+    return hits;
+  }
+
+  /** The plain ILIKE ranking over the same candidates (evaluation baseline only). */
+  async baseline(req: SearchRequest): Promise<string[]> {
+    const rows = await this.store.ilikeBaseline(this.db, { clientIdentifier: req.clientIdentifier, category: req.category ?? null }, req.query, req.limit ?? 5);
+    return rows.map((r) => r.docId);
+  }
+
+  /** Candidates ranked by how strongly similar labelled tickets vote for their category. */
+  private async categoryList(scope: SearchScope, text: string, exclude: string[]): Promise<Array<{ key: string; vote: number }> | null> {
+    if (!this.examples || scope.category) return null;
+    const votes = await this.examples.vote(this.db, text, this.weights.neighbours, exclude);
+    if (!votes.size) return null;
+    const cands = await this.store.candidateCategories(this.db, scope);
+    return cands.filter((c) => c.category && votes.has(c.category)).map((c) => ({ key: keyOf(c), vote: votes.get(c.category!)! }));
+  }
+
+  private async embeddingList(scope: SearchScope, text: string): Promise<string[] | null> {
+    if (!this.embedder) return null;
+    try {
+      const stored = await this.store.embeddings(this.db, scope);
+      if (!stored.length) return null;
+      const [q] = await this.embedder.embed([text]);
+      if (!q) return null;
+      return stored.map((s) => ({ key: keyOf(s), sim: cosine(q, s.embedding) }))
+        .sort((a, b) => b.sim - a.sim).slice(0, this.opts.depth).map((s) => s.key);
+    } catch {
+      // The embeddings endpoint is an optional signal: when it is down, search goes on without it.
+      return null;
+    }
+  }
+}

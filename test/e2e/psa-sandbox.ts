@@ -1,0 +1,116 @@
+/**
+ * Plays the client's side of the PSA in end-to-end tests: creates tickets through each vendor's own API
+ * on the sandbox (as a client portal or a technician would) and reads back what the desk wrote.
+ */
+export type PsaSystem = 'connectwise' | 'halopsa' | 'autotask';
+
+export interface CreatedTicket {
+  system: PsaSystem;
+  id: string;
+}
+
+export interface PsaView {
+  status: string | null;
+  board: string | null;
+  notes: Array<{ text: string; internal: boolean; by: string | null }>;
+}
+
+const CW = { companyId: 'harborline', publicKey: 'sandboxpub', privateKey: 'sandboxpriv', clientId: '00000000-0000-4000-8000-00000000c0de' };
+const HALO = { clientId: 'sandbox-halo-client', clientSecret: 'sandbox-halo-secret' };
+const AT = { ApiIntegrationCode: 'SANDBOXINTEGRATION', UserName: 'api@harborline-it.example', Secret: 'sandbox-autotask-secret' };
+
+async function json<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${res.status} ${res.url}: ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+export class PsaSandbox {
+  private haloToken: string | null = null;
+  constructor(private readonly sandboxUrl: string) {}
+
+  private cwHeaders(): Record<string, string> {
+    return {
+      authorization: `Basic ${Buffer.from(`${CW.companyId}+${CW.publicKey}:${CW.privateKey}`).toString('base64')}`,
+      clientId: CW.clientId, 'content-type': 'application/json', accept: 'application/json',
+    };
+  }
+
+  private async haloHeaders(): Promise<Record<string, string>> {
+    if (!this.haloToken) {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: HALO.clientId, client_secret: HALO.clientSecret, scope: 'all' });
+      const t = await json<{ access_token: string }>(await fetch(`${this.sandboxUrl}/halo/auth/token?tenant=harborline`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
+      }));
+      this.haloToken = t.access_token;
+    }
+    return { authorization: `Bearer ${this.haloToken}`, 'content-type': 'application/json', accept: 'application/json' };
+  }
+
+  private atHeaders(): Record<string, string> {
+    return { ...AT, 'content-type': 'application/json', accept: 'application/json' };
+  }
+
+  private get cw(): string { return `${this.sandboxUrl}/cw/v4_6_release/apis/3.0`; }
+  private get halo(): string { return `${this.sandboxUrl}/halo/api`; }
+  private get at(): string { return `${this.sandboxUrl}/autotask/atservicesrest/V1.0`; }
+
+  /** Creates a ticket as the contact with this email, in the client's PSA. */
+  async createTicket(system: PsaSystem, t: { company: string; contactEmail: string; summary: string; description: string }): Promise<CreatedTicket> {
+    if (system === 'connectwise') {
+      const contacts = await json<Array<{ id: number }>>(await fetch(
+        `${this.cw}/company/contacts?childConditions=${encodeURIComponent(`communicationItems/value = "${t.contactEmail}"`)}`, { headers: this.cwHeaders() }));
+      const body = { summary: t.summary, initialDescription: t.description, board: { name: 'Service Desk' }, company: { identifier: t.company },
+        recordType: 'ServiceTicket', ...(contacts[0] ? { contact: { id: contacts[0].id } } : { contactEmailAddress: t.contactEmail }) };
+      const created = await json<{ id: number }>(await fetch(`${this.cw}/service/tickets`, { method: 'POST', headers: this.cwHeaders(), body: JSON.stringify(body) }));
+      return { system, id: String(created.id) };
+    }
+    if (system === 'halopsa') {
+      const h = await this.haloHeaders();
+      const clients = await json<{ clients: Array<{ id: number; name: string }> }>(await fetch(`${this.halo}/Client?search=${encodeURIComponent(t.company)}`, { headers: h }));
+      const users = await json<{ users: Array<{ id: number; emailaddress: string }> }>(await fetch(`${this.halo}/Users?search=${encodeURIComponent(t.contactEmail)}`, { headers: h }));
+      const user = users.users.find((u) => u.emailaddress?.toLowerCase() === t.contactEmail.toLowerCase());
+      const created = await json<{ id: number } | Array<{ id: number }>>(await fetch(`${this.halo}/Tickets`, {
+        method: 'POST', headers: h,
+        body: JSON.stringify([{ summary: t.summary, details: t.description, client_id: clients.clients[0]?.id, user_id: user?.id, tickettype_id: 1 }]),
+      }));
+      return { system, id: String(Array.isArray(created) ? created[0]!.id : created.id) };
+    }
+    const companies = await json<{ items: Array<{ id: number; companyName: string; companyNumber?: string }> }>(await fetch(`${this.at}/Companies/query`, {
+      method: 'POST', headers: this.atHeaders(), body: JSON.stringify({ filter: [{ op: 'exist', field: 'id' }] }),
+    }));
+    const contacts = await json<{ items: Array<{ id: number; companyID: number }> }>(await fetch(`${this.at}/Contacts/query`, {
+      method: 'POST', headers: this.atHeaders(), body: JSON.stringify({ filter: [{ op: 'eq', field: 'emailAddress', value: t.contactEmail }] }),
+    }));
+    const contact = contacts.items[0];
+    const companyID = contact?.companyID ?? companies.items[0]?.id;
+    const created = await json<{ itemId: number }>(await fetch(`${this.at}/Tickets`, {
+      method: 'POST', headers: this.atHeaders(),
+      body: JSON.stringify({ companyID, contactID: contact?.id, title: t.summary, description: t.description, status: 1, priority: 2, queueID: null }),
+    }));
+    return { system, id: String(created.itemId) };
+  }
+
+  /** What the desk wrote on the ticket: its status and board, and every note. */
+  async view(t: CreatedTicket): Promise<PsaView> {
+    if (t.system === 'connectwise') {
+      const ticket = await json<{ status?: { name: string }; board?: { name: string } }>(await fetch(`${this.cw}/service/tickets/${t.id}`, { headers: this.cwHeaders() }));
+      const notes = await json<Array<{ text: string; internalAnalysisFlag?: boolean; internalFlag?: boolean; createdBy?: string | null }>>(
+        await fetch(`${this.cw}/service/tickets/${t.id}/notes?pageSize=1000`, { headers: this.cwHeaders() }));
+      return { status: ticket.status?.name ?? null, board: ticket.board?.name ?? null,
+        notes: notes.map((n) => ({ text: n.text, internal: Boolean(n.internalAnalysisFlag || n.internalFlag), by: n.createdBy ?? null })) };
+    }
+    if (t.system === 'halopsa') {
+      const h = await this.haloHeaders();
+      const ticket = await json<{ status_name?: string; status_id?: number; team?: string }>(await fetch(`${this.halo}/Tickets/${t.id}`, { headers: h }));
+      const actions = await json<{ actions: Array<{ note: string; hiddenfromuser?: boolean; who?: string }> }>(await fetch(`${this.halo}/Actions?ticket_id=${t.id}`, { headers: h }));
+      return { status: ticket.status_name ?? (ticket.status_id !== undefined ? String(ticket.status_id) : null), board: ticket.team ?? null,
+        notes: actions.actions.map((a) => ({ text: a.note, internal: Boolean(a.hiddenfromuser), by: a.who ?? null })) };
+    }
+    const ticket = await json<{ item: { status: number; queueID?: number | null } }>(await fetch(`${this.at}/Tickets/${t.id}`, { headers: this.atHeaders() }));
+    const notes = await json<{ items: Array<{ description: string; publish?: number; creatorResourceID?: number }> }>(
+      await fetch(`${this.at}/Tickets/${t.id}/Notes`, { headers: this.atHeaders() }));
+    return { status: String(ticket.item.status), board: ticket.item.queueID !== undefined && ticket.item.queueID !== null ? String(ticket.item.queueID) : null,
+      notes: notes.items.map((n) => ({ text: n.description, internal: n.publish !== 1, by: n.creatorResourceID !== undefined ? String(n.creatorResourceID) : null })) };
+  }
+}

@@ -216,6 +216,32 @@ describe('Datto RMM', () => {
     expect((await sbx.store.get<{ lockedOut: boolean }>('user', 'ethan.marsh@whitfieldcrane-law.example'))?.lockedOut).toBe(false);
   });
 
+  it('fires a Datto-shaped alert webhook to a URL registered through the admin API', async () => {
+    const got: any[] = [];
+    const server: Server = createServer((req, res) => {
+      let b = '';
+      req.on('data', (c) => (b += c));
+      req.on('end', () => {
+        got.push(JSON.parse(b));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/datto-hook`;
+      expect((await admin('/rmm/datto/webhooks', { url })).status).toBe(201);
+      await sbx.reset();
+      const fired = await admin('/rmm/datto/alerts', { hostname: 'AB-LT-OPETROVA', message: 'Service Spooler is STOPPED', category: 'Service' });
+      expect(fired.body.deliveredTo).toEqual([url]);
+      expect(got[0]).toMatchObject({ device_hostname: 'AB-LT-OPETROVA', site_uid: 'site-104', alert_message: 'Service Spooler is STOPPED', alert_resolved: false });
+      expect(got[0].device_uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await admin('/rmm/datto/alerts', { hostname: 'CDG-CH-SRV01', message: 'x' })).status).toBe(404);
+    } finally {
+      server.close();
+      await call('DELETE', '/admin/rmm/datto/webhooks');
+    }
+  });
+
   it('lets a job for an offline device expire, and shows stopped services as open alerts', async () => {
     const h = await dattoToken();
     const devices = (await call('GET', '/datto/api/v2/site/site-104/devices', h)).body.devices;

@@ -101,7 +101,10 @@ export function parseCql(cql: string): CqlQuery {
     }
     const joiner = peek();
     if (!joiner) break;
-    if (joiner.kind === 'word' && joiner.value.toLowerCase() === 'and') i++;
+    if (joiner.kind === 'word' && joiner.value.toLowerCase() === 'and') {
+      i++;
+      if (i >= toks.length) throw new CqlError(`Could not parse cql : ${cql}`);
+    }
     else if (!(joiner.kind === 'word' && joiner.value.toLowerCase() === 'order')) throw new CqlError(`Could not parse cql : ${cql}`);
   }
   return q;

@@ -1,6 +1,7 @@
 import type { VendorMount } from '../core/context';
 import { mountConnectWise, mountConnectWiseKeys } from './connectwise';
 import { mountHaloPsa } from './halopsa';
+import { mountAutotask } from './autotask';
 import { mountGraph, mountGraphLogin } from './graph';
 import { mountItGlue } from './itglue/itglue';
 import { mountDocsAdmin } from './itglue/docs-admin';
@@ -28,6 +29,7 @@ export const vendorMounts: VendorEntry[] = [
   { vendor: 'connectwise', prefix: '/cw/v4_6_release/apis/3.0', mount: mountConnectWise },
   { vendor: 'connectwise', prefix: '/cw/v4_6_release/system/callbackkey/index.rails', mount: mountConnectWiseKeys },
   { vendor: 'halopsa', prefix: '/halo', mount: mountHaloPsa },
+  { vendor: 'autotask', prefix: '/autotask/atservicesrest', mount: mountAutotask },
   { vendor: 'graph', prefix: '/login', mount: mountGraphLogin },
   { vendor: 'graph', prefix: '/graph/v1.0', mount: mountGraph },
   { vendor: 'itglue', prefix: '/itglue', mount: mountItGlue },

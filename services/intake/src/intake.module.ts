@@ -1,7 +1,7 @@
 import { Inject, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AdapterRegistry } from '@desk/adapters';
-import { DeskConfigService, DeskMetrics, PlatformModule, UnitOfWork } from '@desk/platform';
+import { DeskConfigService, DeskMetrics, PlatformCore, PlatformModule } from '@desk/platform';
 import { IntakeEnv } from './config';
 import { INTAKE_ENV } from './tokens';
 import { IntakeInit1764400000000 } from './persistence/migrations/1764400000000-intake-init';
@@ -30,7 +30,7 @@ const CHANNEL_BY_PATH: Array<[RegExp, string]> = [
   controllers: [PsaWebhooksController, EmailController, PortalController, AlertsController, SmsController, OpenApiController, PsaLinkedHandler],
   providers: [
     { provide: INTAKE_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as IntakeEnv },
-    { provide: Deliveries, inject: [UnitOfWork], useFactory: (uow: UnitOfWork) => new Deliveries(uow) },
+    { provide: Deliveries, inject: [PlatformCore], useFactory: (core: PlatformCore) => new Deliveries(core) },
     {
       provide: PsaWebhookAuth,
       inject: [AdapterRegistry, INTAKE_ENV],

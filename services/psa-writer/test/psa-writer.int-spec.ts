@@ -20,7 +20,12 @@ beforeAll(async () => {
   const registry = desk.app.get(AdapterRegistry);
   const cache = (registry as unknown as { cache: Map<string, unknown> }).cache;
   for (const c of registry.clients()) cache.set(`psa:${c.identifier}`, psa);
-  const notifier: Notifier = { send: async (target, msg) => { pages.push({ channel: target.channel, subject: msg.subject, body: msg.body }); return { providerMessageId: null, status: 'sent', detail: null }; } };
+  const msp = registry.config.msp.notify;
+  const notifier: Notifier = {
+    send: async (target, msg) => { pages.push({ channel: target.channel, subject: msg.subject, body: msg.body }); return { providerMessageId: null, status: 'sent', detail: null }; },
+    channels: () => ['webhook', 'teams'],
+    defaultTarget: (channel) => (channel === 'teams' && msp.teamsWebhookUrl ? { channel, webhookUrl: msp.teamsWebhookUrl } : channel === 'webhook' && msp.pagingWebhook ? { channel, url: msp.pagingWebhook.url } : null),
+  };
   cache.set('notify:*msp*', notifier);
 }, 60_000);
 

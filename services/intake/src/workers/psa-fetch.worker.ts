@@ -27,7 +27,7 @@ const MAX_ATTEMPTS = 10;
 @Injectable()
 export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private running: Promise<void> | null = null;
   private stopped = false;
 
   constructor(
@@ -42,9 +42,11 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
     this.timer = setInterval(() => void this.tick(), this.env.INTAKE_FETCH_POLL_MS);
   }
 
-  onApplicationShutdown(): void {
+  /** Lets an in-flight job finish before the pool closes (its lease would otherwise delay it a minute). */
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 
   /** Wakes the worker at once (after an accepted callback) instead of waiting for the next poll. */
@@ -54,7 +56,13 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
 
   async tick(): Promise<void> {
     if (this.running || this.stopped) return;
-    this.running = true;
+    this.running = this.work().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+  }
+
+  private async work(): Promise<void> {
     try {
       for (let i = 0; i < 50 && !this.stopped; i++) {
         const job = await this.claim();
@@ -63,8 +71,6 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
       }
     } catch (e) {
       this.log.pino.error({ err: e }, 'psa fetch worker tick failed');
-    } finally {
-      this.running = false;
     }
   }
 

@@ -25,7 +25,7 @@ const OTHER_LIMIT = 10;
 @Injectable()
 export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private readonly executor: PsaWriteExecutor;
@@ -50,21 +50,25 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer = setInterval(() => this.kick(), this.env.PSA_WRITER_POLL_MS);
   }
 
-  onApplicationShutdown(): void {
+  /** In-flight writes finish (and are booked) before the pool closes. */
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    void this.drain();
+    this.running = this.drain().finally(() => {
+      this.running = null;
+    });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       do {
         this.again = false;
@@ -78,8 +82,6 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
       } while (this.again && !this.stopped);
     } catch (e) {
       this.log.pino.error({ err: e }, 'psa write drain failed');
-    } finally {
-      this.running = false;
     }
   }
 
@@ -137,16 +139,15 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
     await WriteStore.retryLater(this.ds, row.id, nextAttemptDelayMs(row.attempts, base, max), msg);
   }
 
-  /** Pages the on-call through the MSP's paging webhook and Teams channel (whichever are configured). */
+  /** Pages the on-call through the MSP's paging webhook, Teams and Slack channels (whichever are configured). */
   private async page(subject: string, body: string): Promise<string> {
-    const conn = this.registry.config.msp.notify;
     const notifier = this.registry.notifier(null);
-    const sent: string[] = [];
-    if (conn.pagingWebhook) sent.push((await notifier.send({ channel: 'webhook', url: conn.pagingWebhook.url }, { subject, body, sensitive: false })).status);
-    if (conn.teamsWebhookUrl) sent.push((await notifier.send({ channel: 'teams', webhookUrl: conn.teamsWebhookUrl }, { subject, body, sensitive: false })).status);
-    if (conn.slackWebhookUrl) sent.push((await notifier.send({ channel: 'slack', webhookUrl: conn.slackWebhookUrl }, { subject, body, sensitive: false })).status);
-    if (sent.length === 0) throw new Error('no paging webhook, Teams or Slack channel is configured for the MSP');
-    if (sent.every((s) => s === 'failed')) throw new Error('every paging channel failed');
-    return `paged (${sent.join(', ')})`;
+    const targets = (['webhook', 'teams', 'slack'] as const).map((c) => notifier.defaultTarget(c)).filter((t) => t !== null);
+    if (targets.length === 0) throw new Error('no paging webhook, Teams or Slack channel is configured for the MSP');
+    const results = await Promise.allSettled(targets.map((t) => notifier.send(t, { subject, body, sensitive: false })));
+    const sent = results.filter((r) => r.status === 'fulfilled' && r.value.status !== 'failed').length;
+    // One channel reaching the on-call is enough; none = retry the page.
+    if (sent === 0) throw new Error(`every paging channel failed: ${results.map((r) => (r.status === 'rejected' ? String((r.reason as Error).message) : r.value.detail)).join('; ')}`);
+    return `paged on ${sent} of ${targets.length} channel(s)`;
   }
 }

@@ -11,6 +11,10 @@ export interface NotifyMessage {
   body: string;
   /** Secret content (codes, temporary passwords): never logged, only on a verified channel. */
   sensitive: boolean;
+  /** Paging and chat: how urgent (default `info`). */
+  severity?: 'critical' | 'error' | 'warning' | 'info';
+  /** Paging: events with the same key are one incident at the paging tool. */
+  dedupKey?: string;
 }
 
 export interface NotifyReceipt {

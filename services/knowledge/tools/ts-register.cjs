@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS require hook has to use require() */
 // Lets the knowledge eval and bench scripts run the TypeScript sources directly (no build step):
 // .ts files are transpiled with SWC on require, and @desk/<lib> resolves to libs/<lib>/src.
 const Module = require('node:module');

@@ -6,10 +6,11 @@ import { DocsSource } from './docs-source';
 export const DEFAULT_DEMO_WORLD = resolve(__dirname, '../../../../sandbox/seed/demo-msp');
 
 /** Client identifier ↔ runbook folder slug, from the world's client files (slug = file name). */
-export function demoClientSlugs(world = DEFAULT_DEMO_WORLD): Map<string, string> {
+export function demoClientSlugs(clientsDir = join(DEFAULT_DEMO_WORLD, 'clients')): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of readdirSync(join(world, 'clients')).filter((x) => x.endsWith('.json')).sort()) {
-    const parsed: unknown = JSON.parse(readFileSync(join(world, 'clients', f), 'utf8'));
+  if (!existsSync(clientsDir)) return out;
+  for (const f of readdirSync(clientsDir).filter((x) => x.endsWith('.json')).sort()) {
+    const parsed: unknown = JSON.parse(readFileSync(join(clientsDir, f), 'utf8'));
     const identifier = (parsed as { identifier?: unknown }).identifier;
     if (typeof identifier === 'string') out.set(identifier, f.replace(/\.json$/, ''));
   }

@@ -6,15 +6,16 @@ export class KnowledgeInit1764460000000 implements MigrationInterface {
   name = 'KnowledgeInit1764460000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    for (const stmt of knowledgeSchemaSql(knowledgeSchemaName())) await qr.query(stmt);
+    for (const stmt of knowledgeSchemaSql(schemaOf(qr))) await qr.query(stmt);
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await qr.query(`DROP SCHEMA IF EXISTS "${knowledgeSchemaName()}" CASCADE`);
+    await qr.query(`DROP SCHEMA IF EXISTS "${schemaOf(qr)}" CASCADE`);
   }
 }
 
-/** "knowledge", behind DB_SCHEMA_PREFIX so test runs never collide. */
-export function knowledgeSchemaName(env: NodeJS.ProcessEnv = process.env): string {
-  return `${env.DB_SCHEMA_PREFIX ?? ''}knowledge`;
+/** The platform's DataSource carries the service schema ("knowledge", behind DB_SCHEMA_PREFIX in tests). */
+function schemaOf(qr: QueryRunner): string {
+  const schema = (qr.connection.options as { schema?: string }).schema;
+  return schema ?? `${process.env.DB_SCHEMA_PREFIX ?? ''}knowledge`;
 }

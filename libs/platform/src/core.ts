@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { PlatformEnv, ledgerSchema, serviceSchema } from './config/config';
 import { DatabaseOptions, createDataSource, migrateDataSource } from './database/data-source';
+import { qualified } from './database/sql';
 import { AuditService } from './ledger/audit.service';
 import { LifecycleLedger } from './ledger/lifecycle-ledger';
 import { createPinoLogger, DeskLogger } from './logging/logger';
@@ -61,13 +62,31 @@ export class PlatformCore {
     const audit = new AuditService(ds, ledgerSchema(env), name);
     const core = new PlatformCore(name, env, ds, nats, metrics, log, outbox, ledger, audit);
     outbox.startRelay(env.DESK_OUTBOX_POLL_MS);
+    core.startHousekeeping();
     return core;
+  }
+
+  private housekeeping: NodeJS.Timeout | null = null;
+
+  /**
+   * processed_event keys are only needed while a redelivery is possible: the stream keeps events 7 days,
+   * so keys older than 8 days are dropped (hourly, in small batches so it never blocks handlers).
+   */
+  private startHousekeeping(): void {
+    const prune = async () => {
+      const table = qualified(this.schema, 'processed_event');
+      await this.ds.query(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE processed_at < now() - interval '8 days' LIMIT 10000)`)
+        .catch((e: unknown) => this.log.warn({ err: e }, 'processed_event pruning failed'));
+    };
+    this.housekeeping = setInterval(() => void prune(), 3600_000);
+    this.housekeeping.unref();
   }
 
   /** Stops the relay and closes NATS and the pool (after the transport has drained its consumers). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.housekeeping) clearInterval(this.housekeeping);
     await this.outbox.stop();
     await this.nats.close();
     if (this.ds.isInitialized) await this.ds.destroy();

@@ -140,3 +140,14 @@ test('the same event delivered twice is handled once', async () => {
   const processed = await query(`SELECT 1 FROM "${schema}".processed_event WHERE event_id = $1`, [evt.eventId]);
   expect(processed).toHaveLength(1);
 });
+
+test('a consumer deleted under a running service is recreated and delivery resumes', async () => {
+  const { jsm, stream } = desk.core.nats;
+  await jsm.consumers.delete(stream, 'msg-test__desk_ticket_received_v1');
+  await publish('after-consumer-deleted');
+  await waitFor(() => handled('after-consumer-deleted').length === 1, 30_000, 'delivery after recreate');
+  // Recreated from the start of the stream: everything earlier is redelivered and skipped as processed.
+  await new Promise((r) => setTimeout(r, 500));
+  expect(handled('ok')).toHaveLength(1);
+  expect(desk.transport.consumersBound()).toBe(true);
+}, 40_000);

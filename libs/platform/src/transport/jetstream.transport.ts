@@ -54,7 +54,12 @@ interface Binding {
   messages: ConsumerMessages | null;
   loop: Promise<void> | null;
   sem: Semaphore;
+  /** False while the client reports the consumer unreachable (missed heartbeats, deleted, no stream). */
+  healthy: boolean;
 }
+
+const UNHEALTHY = new Set(['heartbeats_missed', 'consumer_not_found', 'stream_not_found', 'consumer_deleted', 'no_responders']);
+const HEALTHY = new Set(['next', 'heartbeat', 'reset']);
 
 /**
  * `@EventPattern(subject)` → a durable JetStream pull consumer per (service, subject), shared by replicas;
@@ -86,7 +91,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
 
   /** True once every consumer is bound and pulling (readiness). */
   consumersBound(): boolean {
-    return this.started && !this.draining && this.bindings.every((b) => b.messages !== null);
+    return this.started && !this.draining && this.bindings.every((b) => b.messages !== null && b.healthy);
   }
 
   get subjects(): string[] {
@@ -143,17 +148,59 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
 
   private async bindConsumer(subject: string, handler: MessageHandler): Promise<void> {
     const durable = durableName(this.core.name, subject);
-    await this.ensureConsumer(subject, durable);
-    const consumer = await this.core.nats.js.consumers.get(this.core.nats.stream, durable);
-    const concurrency = this.core.env.DESK_CONSUMER_CONCURRENCY;
-    const binding: Binding = { subject, durable, messages: null, loop: null, sem: new Semaphore(concurrency) };
-    binding.messages = await consumer.consume({ max_messages: concurrency });
-    binding.loop = this.pump(binding, handler);
+    const binding: Binding = { subject, durable, messages: null, loop: null, sem: new Semaphore(this.core.env.DESK_CONSUMER_CONCURRENCY), healthy: true };
+    await this.attach(binding, handler);
     this.bindings.push(binding);
   }
 
-  private async pump(b: Binding, handler: MessageHandler): Promise<void> {
-    for await (const m of b.messages!) {
+  /** Ensures the durable consumer exists and starts pulling from it. */
+  private async attach(b: Binding, handler: MessageHandler): Promise<void> {
+    await this.ensureConsumer(b.subject, b.durable);
+    const consumer = await this.core.nats.js.consumers.get(this.core.nats.stream, b.durable);
+    const messages = await consumer.consume({ max_messages: this.core.env.DESK_CONSUMER_CONCURRENCY });
+    b.messages = messages;
+    b.healthy = true;
+    b.loop = this.pump(b, handler, messages);
+    void this.watch(b, handler, messages);
+  }
+
+  /**
+   * Tracks consumer health for /readyz. A consumer deleted under us (an operator, a stream reset) is
+   * recreated and re-attached: the client does not resume on its own once the server said "deleted".
+   */
+  private async watch(b: Binding, handler: MessageHandler, messages: ConsumerMessages): Promise<void> {
+    for await (const s of messages.status()) {
+      if (UNHEALTHY.has(s.type)) {
+        if (b.healthy) this.core.log.warn({ subject: b.subject, status: s.type }, 'consumer unhealthy');
+        b.healthy = false;
+        if ((s.type === 'consumer_deleted' || s.type === 'consumer_not_found') && !this.draining && b.messages === messages) {
+          await this.reattach(b, handler, messages);
+          return;
+        }
+      } else if (HEALTHY.has(s.type) && !b.healthy) {
+        b.healthy = true;
+        this.core.log.info({ subject: b.subject }, 'consumer healthy again');
+      }
+    }
+  }
+
+  private async reattach(b: Binding, handler: MessageHandler, old: ConsumerMessages): Promise<void> {
+    await old.close().catch(() => undefined);
+    for (let attempt = 1; !this.draining; attempt++) {
+      try {
+        await this.attach(b, handler);
+        this.core.log.warn({ subject: b.subject, durable: b.durable }, 'consumer recreated');
+        return;
+      } catch (e) {
+        this.core.log.warn({ err: e, subject: b.subject, attempt }, 'consumer recreate failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
+    }
+  }
+
+  private async pump(b: Binding, handler: MessageHandler, messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      b.healthy = true;
       if (this.draining) {
         // Handed straight back so another replica takes it now rather than after the ack wait.
         m.nak();

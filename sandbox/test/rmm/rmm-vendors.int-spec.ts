@@ -79,11 +79,15 @@ describe('NinjaOne', () => {
       json({ type: 'SCRIPT', id: restart.id, parameters: '-serviceName MESClientAgent', runAs: 'system' }));
     expect(run.status).toBe(204);
     const first = await call('GET', `/ninja/v2/device/${kiosk.id}/activities?type=ACTION`, h);
-    expect(first.body.activities[0].statusCode).toBe('START_REQUESTED');
-    const series = first.body.activities[0].seriesUid;
+    const requested = first.body.activities.find((a: any) => a.statusCode === 'START_REQUESTED');
+    expect(requested.sourceName).toBe('Restart-WindowsService');
+    const series = requested.seriesUid;
     await sleep(400);
     const done = await call('GET', `/ninja/v2/device/${kiosk.id}/activities?seriesUid=${series}`, h);
     expect(done.body.activities[0]).toMatchObject({ statusCode: 'COMPLETED', activityResult: 'SUCCESS', sourceName: 'Restart-WindowsService' });
+    // A poller reading only newer activities sees the rest of the run.
+    const newer = await call('GET', `/ninja/v2/device/${kiosk.id}/activities?newerThan=${requested.id}`, h);
+    expect(newer.body.activities.map((a: any) => a.statusCode).sort()).toEqual(['COMPLETED', 'STARTED']);
     const after = await call('GET', `/ninja/v2/device/${kiosk.id}/windows-services`, h);
     expect(after.body.find((s: any) => s.name === 'MESClientAgent').state).toBe('RUNNING');
   });

@@ -68,24 +68,25 @@ export function ninjaScript(s: RmmScript, index: number) {
 /** A job seen through NinjaOne's device activities: START_REQUESTED, STARTED, then COMPLETED. */
 export function ninjaActivities(job: JobRecord, scriptId: number) {
   const phase = jobPhase(job);
+  const ids = job.activityIds ?? { requested: job.seq * 3 - 2 };
   const base = {
     deviceId: job.deviceId, severity: 'NONE', priority: 'NONE', seriesUid: job.uid, activityType: 'ACTION', sourceConfigUid: `script-${scriptId}`,
     sourceName: job.script, subject: job.script, type: 'Action',
   };
   const out: Array<Record<string, unknown>> = [{
-    ...base, id: job.seq * 3 - 2, activityTime: epochSeconds(job.createdAt), statusCode: 'START_REQUESTED', status: 'START_REQUESTED',
+    ...base, id: ids.requested, activityTime: epochSeconds(job.createdAt), statusCode: 'START_REQUESTED', status: 'START_REQUESTED',
     activityResult: 'UNSUPPORTED', message: `Script '${job.script}' requested via API.`, data: { message: { code: 'script_start_requested', params: { scriptName: job.script } } },
   }];
   const pickedUp = phase === 'running' || (phase === 'done' && !job.offline);
-  if (pickedUp) {
+  if (pickedUp && ids.started !== undefined) {
     out.push({
-      ...base, id: job.seq * 3 - 1, activityTime: job.startAt / 1000, statusCode: 'STARTED', status: 'STARTED', activityResult: 'UNSUPPORTED',
+      ...base, id: ids.started, activityTime: job.startAt / 1000, statusCode: 'STARTED', status: 'STARTED', activityResult: 'UNSUPPORTED',
       message: `Script '${job.script}' started.`, data: { message: { code: 'script_started', params: { scriptName: job.script } } },
     });
   }
-  if (phase === 'done') {
+  if (phase === 'done' && ids.completed !== undefined) {
     out.push({
-      ...base, id: job.seq * 3, activityTime: Date.parse(job.finishedAt ?? job.createdAt) / 1000, statusCode: 'COMPLETED', status: 'COMPLETED',
+      ...base, id: ids.completed, activityTime: Date.parse(job.finishedAt ?? job.createdAt) / 1000, statusCode: 'COMPLETED', status: 'COMPLETED',
       activityResult: job.result === 'SUCCESS' ? 'SUCCESS' : 'FAILURE',
       message: job.result === 'SUCCESS' ? job.stdout : job.stderr,
       data: { message: { code: 'script_result', params: { scriptName: job.script, exitCode: job.result === 'SUCCESS' ? 0 : 1, output: [job.stdout, job.stderr].filter(Boolean).join('\n') } } },

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { SandboxContext } from '../../core/context';
 import { stringParam } from '../itglue/query';
 import { ninjaActivities, ninjaDevice, ninjaDeviceDetailed, ninjaScript, ninjaServices, ninjaSoftware, nodeClass } from './ninja-shapes';
-import { jobsOfDevice, startJob } from './rmm-jobs';
+import { jobsOfDevice, startJob, withActivityIds } from './rmm-jobs';
 import { clientsOn, deviceOn, devicesOn, scripts, type StoredDevice } from './rmm-state';
 import { registerWebhook, removeWebhooks, WEBHOOK_KIND } from './webhooks';
 import { basicCredentials, checkBearer, issueToken } from './tokens';
@@ -130,7 +130,9 @@ export function mountNinjaOne(ctx: SandboxContext): Router {
 
   r.get('/v2/device/:id/activities', withDevice(async (d, req, res) => {
     const idOf = (name: string) => scripts(ctx).findIndex((s) => s.name === name) + 1;
-    let acts = (await jobsOfDevice(ctx, 'ninjaone', d.id)).flatMap((j) => ninjaActivities(j, idOf(j.script)));
+    const jobs: Awaited<ReturnType<typeof jobsOfDevice>> = [];
+    for (const j of await jobsOfDevice(ctx, 'ninjaone', d.id)) jobs.push(await withActivityIds(ctx, j));
+    let acts = jobs.flatMap((j) => ninjaActivities(j, idOf(j.script)));
     const num = (k: string) => (stringParam(req, k) !== undefined ? Number(stringParam(req, k)) : undefined);
     const olderThan = num('olderThan');
     const newerThan = num('newerThan');

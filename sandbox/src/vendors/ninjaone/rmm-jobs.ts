@@ -29,7 +29,11 @@ export interface JobRecord {
   stdout: string;
   stderr: string;
   finishedAt: string | null;
+  /** NinjaOne activity ids of the run, allocated when each event is first seen, so ids grow with time. */
+  activityIds?: { requested: number; started?: number; completed?: number };
 }
+
+export const ACTIVITY_SEQ = 'ninja.activity.seq';
 
 let jobMs = Number(process.env.SANDBOX_RMM_JOB_MS ?? 400) || 400;
 
@@ -72,6 +76,7 @@ export async function startJob(
     uid: randomUUID(), seq: await ctx.store.nextId(`${JOB_KIND}.seq`), system, deviceId: device.id, deviceUid, clientIdentifier: device.clientIdentifier,
     script, parameters, createdAt: new Date(now).toISOString(), startAt: now + Math.floor(jobMs / 3), completeAt: now + jobMs,
     state: 'queued', result: null, offline: false, stdout: '', stderr: '', finishedAt: null,
+    ...(system === 'ninjaone' ? { activityIds: { requested: await ctx.store.nextId(ACTIVITY_SEQ) } } : {}),
   };
   await ctx.store.put(JOB_KIND, job.uid, job, device.clientIdentifier);
   setTimeout(() => {
@@ -90,4 +95,28 @@ export async function jobsOfDevice(ctx: SandboxContext, system: RmmVendor, devic
   const jobs = await ctx.store.list<JobRecord>(JOB_KIND, { where: { system, deviceId } });
   const settled = await Promise.all(jobs.map((j) => (j.state === 'done' ? j : settleJob(ctx, j.uid))));
   return settled.filter((j): j is JobRecord => j !== null).sort((a, b) => a.seq - b.seq);
+}
+
+const allocating = new Set<string>();
+
+/**
+ * Gives the NinjaOne activities a job has reached (STARTED, COMPLETED) their ids the first time they are
+ * seen: a poller using `newerThan` then never misses an event that happened after its last read.
+ */
+export async function withActivityIds(ctx: SandboxContext, job: JobRecord): Promise<JobRecord> {
+  const ids = job.activityIds;
+  if (!ids || allocating.has(job.uid)) return job;
+  const phase = jobPhase(job);
+  const needStarted = (phase === 'running' || (phase === 'done' && !job.offline)) && ids.started === undefined;
+  const needCompleted = phase === 'done' && ids.completed === undefined;
+  if (!needStarted && !needCompleted) return job;
+  allocating.add(job.uid);
+  try {
+    const next = { ...ids };
+    if (needStarted) next.started = await ctx.store.nextId(ACTIVITY_SEQ);
+    if (needCompleted) next.completed = await ctx.store.nextId(ACTIVITY_SEQ);
+    return (await ctx.store.patch<JobRecord>(JOB_KIND, job.uid, { activityIds: next })) ?? job;
+  } finally {
+    allocating.delete(job.uid);
+  }
 }

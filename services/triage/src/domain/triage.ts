@@ -1,6 +1,6 @@
 import { EscalationReason, EscalationSummary, InboundTicket, TriageResult } from '@desk/contracts';
 import { TextClassifier } from './classifier/model';
-import { CategoryDecision, decideCategory } from './classify';
+import { CategoryDecision, decideCategory, SECURITY_CONFIDENCE } from './classify';
 import { ClientDirectory } from './entities/directory';
 import { resolveEntities, Resolution } from './entities/resolve';
 import { buildEscalationSummary } from './escalation';
@@ -52,7 +52,9 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
 
   // The screen runs on every readable ticket and nothing later can clear it.
   const security = screenSecurity({ summary: clean.summary, description: clean.description, senderOnFile: resolution.requester !== null, privilegedGroups: resolution.privilegedGroups });
-  let decision = security.incident && readable ? decideCategory(deps.model, { summary: clean.summary, description: clean.description, channel: ticket.channel, alertCondition, securityIncident: true }) : prelim;
+  let decision: CategoryDecision = security.incident && readable
+    ? { category: 'security_incident', confidence: SECURITY_CONFIDENCE, alternatives: prelim.alternatives, classifier: 'rules', rule: 'security-screen' }
+    : prelim;
   if (decision.category === 'security_incident' && !security.flagged) {
     security.flagged = true;
     security.incident = true;

@@ -1,6 +1,6 @@
 import { TICKET_CATEGORIES, TicketCategory } from '@desk/contracts';
 import { z } from 'zod';
-import { LogisticRegression, softmax } from './logreg';
+import { softmax } from './logreg';
 import { TfidfVectorizer } from './vectorizer';
 
 export const ModelFile = z.object({
@@ -30,14 +30,19 @@ export interface Prediction {
 /** The trained, calibrated text classifier (pure: load it from JSON, call predict). */
 export class TextClassifier {
   private readonly vectorizer: TfidfVectorizer;
-  private readonly lr: LogisticRegression;
+  /** Feature-major weights (f * classes + c): one pass over a ticket's features fills every class score. */
+  private readonly w: Float64Array;
+  private readonly b: Float64Array;
 
   constructor(readonly file: ModelFile) {
     if (file.weights.length !== file.classes.length || file.idf.length !== file.vocab.length) {
       throw new Error('triage model file is inconsistent (classes/weights or vocab/idf differ in length)');
     }
     this.vectorizer = new TfidfVectorizer({ vocab: file.vocab, idf: file.idf });
-    this.lr = new LogisticRegression({ weights: file.weights, bias: file.bias });
+    const C = file.classes.length;
+    this.w = new Float64Array(file.vocab.length * C);
+    file.weights.forEach((row, c) => row.forEach((v, f) => (this.w[f * C + c] = v)));
+    this.b = Float64Array.from(file.bias);
   }
 
   static fromJson(raw: unknown): TextClassifier {
@@ -45,7 +50,15 @@ export class TextClassifier {
   }
 
   logits(text: string): Float64Array {
-    return this.lr.logits(this.vectorizer.transform(text));
+    const x = this.vectorizer.transform(text);
+    const C = this.b.length;
+    const out = Float64Array.from(this.b);
+    for (let k = 0; k < x.idx.length; k++) {
+      const base = x.idx[k]! * C;
+      const v = x.val[k]!;
+      for (let c = 0; c < C; c++) out[c] = out[c]! + this.w[base + c]! * v;
+    }
+    return out;
   }
 
   predict(text: string): Prediction {

@@ -1,5 +1,5 @@
 import { ClientDirectory, DirContact } from './directory';
-import { containsName, escapeRegex } from './text-match';
+import { cachedRegex, containsName, escapeRegex, nameRegex } from './text-match';
 
 export interface PersonMention {
   contact: DirContact;
@@ -31,7 +31,7 @@ export function findPeople(text: string, dir: ClientDirectory): PersonMention[] 
     const full = `${c.firstName} ${c.lastName}`;
     const fi = indexOfName(text, full);
     if (fi >= 0) { out.push({ contact: c, mention: full, at: fi, strength: 'full' }); continue; }
-    const tm = new RegExp(`\\b(Dr|Mr|Mrs|Ms|Miss)\\.? ${escapeRegex(c.lastName)}\\b`).exec(text);
+    const tm = text.includes(c.lastName) ? cachedRegex(`\\b(Dr|Mr|Mrs|Ms|Miss)\\.? ${escapeRegex(c.lastName)}\\b`).exec(text) : null;
     if (tm) { out.push({ contact: c, mention: tm[0], at: tm.index, strength: 'title' }); continue; }
     const si = indexOfName(text, c.firstName);
     if (si >= 0 && c.firstName.length >= 3) out.push({ contact: c, mention: c.firstName, at: si, strength: 'first' });
@@ -41,7 +41,7 @@ export function findPeople(text: string, dir: ClientDirectory): PersonMention[] 
 
 function indexOfName(text: string, name: string): number {
   if (!containsName(text, name)) return -1;
-  const m = new RegExp(`(^|[^A-Za-z])${escapeRegex(name)}(?=$|[^A-Za-z])`).exec(text);
+  const m = nameRegex(name).exec(text);
   return m ? m.index + m[1]!.length : -1;
 }
 

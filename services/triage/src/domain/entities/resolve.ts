@@ -1,5 +1,6 @@
 import { ResolvedEntity, TicketCategory } from '@desk/contracts';
 import { ClientDirectory, DirContact, PRIVILEGED_GROUP_NAME } from './directory';
+import { cachedRegex, escapeRegex } from './text-match';
 import { AffectedUser, findPeople, resolveAffected } from './people';
 import { resolveDevices, resolveGroups, resolveServices, resolveSoftware, unlistedPrivilegedGroups } from './things';
 
@@ -81,12 +82,12 @@ function deviceCentric(text: string, category: TicketCategory): boolean {
 function sharedAccountNamed(text: string, dir: ClientDirectory, category: TicketCategory): { upn: string; displayName: string } | null {
   const relevant = ['password_reset', 'account_unlock', 'mfa_reenroll', 'email_issue'].includes(category);
   if (!relevant) return null;
+  const lower = text.toLowerCase();
   for (const u of dir.users) {
     if (u.accountType !== 'shared_account' && u.accountType !== 'shared_mailbox') continue;
     const local = u.upn.split('@')[0]!;
-    if (new RegExp(`(^|[^a-z0-9.])${local.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@`, 'i').test(text)) return u;
+    if (lower.includes(`${local.toLowerCase()}@`) && cachedRegex(`(^|[^a-z0-9.])${escapeRegex(local)}@`, 'i').test(text)) return u;
     const words = u.displayName.toLowerCase().replace(/\(.*?\)/g, ' ').split(/[^a-z0-9]+/).filter((w) => w && !['shared', 'login', 'the', 'account'].includes(w));
-    const lower = text.toLowerCase();
     if (u.accountType === 'shared_account' && words.length && words.every((w) => lower.includes(w)) && /\b(login|account|log-?in|sign-?in)\b/i.test(text)) return u;
   }
   return null;
@@ -122,10 +123,11 @@ function resolveAll(input: EntityInput, dirs: readonly ClientDirectory[]): Resol
     entities.push({ kind: 'user', mention: affected.contact ? `${affected.contact.firstName} ${affected.contact.lastName}` : affected.unresolvedMention ?? '', ref: affected.upn, confidence: affected.upn ? 1 : 0, note: affected.reason });
   }
   // Shared logins / mailboxes named by address or local part (billing@, frontdesk@).
+  const lowerText = text.toLowerCase();
   for (const u of dir.users) {
     if (u.accountType === 'member') continue;
     const local = u.upn.split('@')[0]!;
-    if (new RegExp(`\\b${local.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@`, 'i').test(text)) {
+    if (lowerText.includes(`${local.toLowerCase()}@`)) {
       entities.push({ kind: 'user', mention: `${local}@`, ref: u.upn, confidence: 1, note: u.accountType });
     }
   }

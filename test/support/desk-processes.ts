@@ -114,6 +114,8 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
     SANDBOX_DB_SCHEMA: `e2e${id}_sandbox`,
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
+    // The sandbox's mail relay; the desk config points the notifiers at the same variable.
+    SANDBOX_SMTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DB_POOL_SIZE: '5',
     ...opts.env,

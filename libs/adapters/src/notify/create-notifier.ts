@@ -5,7 +5,7 @@ import { GraphMailClient } from './graph-mail-client';
 import { NotifyDeliveryError, scrub } from './notify-errors';
 import type { NotifyClient, NotifyMessage, NotifyReceipt, NotifyTarget } from './notify-client';
 import { toE164 } from './phone';
-import { DEFAULT_RECIPIENT_RATE_LIMIT, RecipientRateLimiter, type RecipientRateLimit } from './rate-limit';
+import { RecipientRateLimiter, recipientLimitFromEnv, type RecipientRateLimit } from './rate-limit';
 import { SmtpEmailClient } from './smtp-email-client';
 import { TwilioSmsClient } from './twilio-sms-client';
 import { SignedWebhookPager, SlackWebhookClient, TeamsWebhookClient } from './webhook-clients';
@@ -22,7 +22,7 @@ export interface Notifier {
 }
 
 export interface NotifierOptions {
-  /** Per-recipient limit on person channels (SMS, email); null disables it. */
+  /** Per-recipient limit on person channels (SMS, email); null disables it; default from `DESK_NOTIFY_RECIPIENT_LIMIT`. */
   rateLimit?: RecipientRateLimit | null;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
@@ -49,7 +49,8 @@ export class ConfiguredNotifier implements Notifier {
     if (conn.teamsWebhookUrl) this.providers.set('teams', new TeamsWebhookClient(p));
     if (conn.slackWebhookUrl) this.providers.set('slack', new SlackWebhookClient(p));
     if (conn.pagingWebhook) this.providers.set('webhook', new SignedWebhookPager(conn.pagingWebhook.secret, p));
-    this.limiter = opts.rateLimit === null ? null : new RecipientRateLimiter(opts.rateLimit ?? DEFAULT_RECIPIENT_RATE_LIMIT);
+    const limit = opts.rateLimit === undefined ? recipientLimitFromEnv() : opts.rateLimit;
+    this.limiter = limit ? new RecipientRateLimiter(limit) : null;
   }
 
   channels(): Channel[] {

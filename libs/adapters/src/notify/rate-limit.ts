@@ -4,8 +4,19 @@ export interface RecipientRateLimit {
   refillPerMinute: number;
 }
 
-/** Five messages in a burst, then one every three minutes: enough for a code and a retry, not for a flood. */
-export const DEFAULT_RECIPIENT_RATE_LIMIT: RecipientRateLimit = { capacity: 5, refillPerMinute: 1 / 3 };
+/** Six messages in a burst, then one every two minutes: a code, retries and a password, not a flood. */
+export const DEFAULT_RECIPIENT_RATE_LIMIT: RecipientRateLimit = { capacity: 6, refillPerMinute: 0.5 };
+
+/**
+ * `DESK_NOTIFY_RECIPIENT_LIMIT`: `"<capacity>,<per minute>"` (e.g. `"10,1"`), or `off` for load tests that
+ * message the same people far faster than any real desk would. Unset or malformed = the default.
+ */
+export function recipientLimitFromEnv(value = process.env.DESK_NOTIFY_RECIPIENT_LIMIT): RecipientRateLimit | null {
+  if (!value) return DEFAULT_RECIPIENT_RATE_LIMIT;
+  if (value.trim().toLowerCase() === 'off') return null;
+  const [capacity, perMinute] = value.split(',').map((x) => Number(x.trim()));
+  return capacity >= 1 && perMinute > 0 ? { capacity, refillPerMinute: perMinute } : DEFAULT_RECIPIENT_RATE_LIMIT;
+}
 
 /** In-memory token buckets keyed by recipient (per process; the desk runs one executor per queue group). */
 export class RecipientRateLimiter {

@@ -1,4 +1,4 @@
-import { RecipientRateLimiter, scrub, signPagingPayload, toE164, verifiedTargets, verifyTwilioSignature } from '@desk/adapters';
+import { DEFAULT_RECIPIENT_RATE_LIMIT, RecipientRateLimiter, recipientLimitFromEnv, scrub, signPagingPayload, toE164, verifiedTargets, verifyTwilioSignature } from '@desk/adapters';
 import { verifyPagingSignature } from '../../../../sandbox/src/vendors/chat-hooks';
 
 describe('verifyTwilioSignature', () => {
@@ -32,6 +32,15 @@ describe('RecipientRateLimiter', () => {
     now = 61_000;
     expect(rl.tryTake('a')).toBe(true);
     expect(rl.tryTake('a')).toBe(false);
+  });
+});
+
+describe('recipientLimitFromEnv', () => {
+  it('reads "capacity,per minute" or off, and falls back on the default', () => {
+    expect(recipientLimitFromEnv('10, 2')).toEqual({ capacity: 10, refillPerMinute: 2 });
+    expect(recipientLimitFromEnv('off')).toBeNull();
+    expect(recipientLimitFromEnv('nonsense')).toEqual(DEFAULT_RECIPIENT_RATE_LIMIT);
+    expect(recipientLimitFromEnv('')).toEqual(DEFAULT_RECIPIENT_RATE_LIMIT);
   });
 });
 

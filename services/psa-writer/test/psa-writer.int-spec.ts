@@ -78,23 +78,28 @@ test('a ticket without a PSA ticket gets one, the first response, plan and resol
   expect(linked.payload).toMatchObject({ psa: { system: 'connectwise', id: psaId }, clientIdentifier: 'ContosoDental' });
 }, 60_000);
 
-test('PSA outage: writes queue while the PSA answers 503 and drain afterwards, each note exactly once and in order per ticket', async () => {
+// The short version by default; the full one: OUTAGE_TICKETS=100 OUTAGE_SECONDS=60 (npm run outage:full -w services/psa-writer).
+const OUTAGE_TICKETS = Number(process.env.OUTAGE_TICKETS ?? 12);
+const OUTAGE_MS = Number(process.env.OUTAGE_SECONDS ?? 1.5) * 1000;
+
+test(`PSA outage: ${OUTAGE_TICKETS} tickets flow while the PSA answers 503 for ${OUTAGE_MS / 1000}s; afterwards each note is there exactly once, in order per ticket`, async () => {
   psa.down = true;
-  const ids = Array.from({ length: 12 }, () => randomUUID());
+  const downSince = Date.now();
+  const ids = Array.from({ length: OUTAGE_TICKETS }, () => randomUUID());
   for (const [i, id] of ids.entries()) await runTicket(id, `Outage ticket ${i}`);
-  await waitFor(async () => (await pending()) >= ids.length * EXPECTED.length, 20_000, 'writes queued');
-  await new Promise((r) => setTimeout(r, 1500));
+  await waitFor(async () => (await pending()) >= ids.length * EXPECTED.length, 60_000 + OUTAGE_TICKETS * 500, 'writes queued');
+  await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - downSince))));
   expect(psa.tickets.size).toBe(1); // only the first test's ticket: nothing got through the outage
   psa.rateLimitNext = 3; // the PSA comes back throttling first
   psa.down = false;
-  await waitFor(async () => (await pending()) === 0, 40_000, 'queue drained');
+  await waitFor(async () => (await pending()) === 0, 40_000 + OUTAGE_TICKETS * 1000, 'queue drained');
   for (const id of ids) {
     const psaId = (await psaIdOf(id))!;
     expect(psa.log.filter((l) => l.startsWith(`${psaId} `)).map((l) => l.slice(psaId.length + 1))).toEqual(EXPECTED);
   }
   const failed = await query(`SELECT * FROM "${schema}".psa_write WHERE status = 'failed'`);
   expect(failed).toEqual([]);
-}, 90_000);
+}, 120_000 + OUTAGE_MS + OUTAGE_TICKETS * 2000);
 
 test('a write whose response was lost is not written twice (the PSA is checked for it first)', async () => {
   const ticketId = randomUUID();

@@ -2,6 +2,7 @@
 // terse chat, formal mail, phone notes, typos, RMM alert formats (NinjaOne, Datto RMM).
 export const TEMPLATES = {
   password_reset: [
+    { s: 'Need password reset for {first}', d: '{first} from {dept} is back from maternity leave and her password has expired. I am her manager. Please reset it.' },
     { s: 'Password reset', d: 'Hi, I forgot my password over the weekend and can\'t log in to my computer. Can you reset it please?\nThanks, {first}' },
     { s: 'password expired', d: 'My password expired this morning and it won\'t let me change it, says it doesn\'t meet requirements. Help?' },
     { s: 'Reset password for {name}', d: '{name} from {dept} cannot remember her password after vacation. I am her manager, please reset it and let her know. {mgr}' },
@@ -16,6 +17,7 @@ export const TEMPLATES = {
     { s: 'Reset request', d: 'Please reset the password for my account. I returned from leave and don\'t remember it. {name}, {dept}' },
   ],
   account_unlock: [
+    { s: 'Account locked after password change', d: 'I changed my password yesterday and my phone kept trying the old one, now my account is locked. I know the new password.' },
     { s: 'Account locked', d: 'My account is locked out after too many attempts. Can you unlock it? {first}' },
     { s: 'locked out', d: 'I\'m locked out of my computer, it says the referenced account is currently locked out. Please unlock.', channel: 'chat' },
     { s: 'Unlock {name}', d: '{name} locked herself out this morning typing the old password. Could you unlock the account? She knows her password. {mgr}' },
@@ -28,6 +30,7 @@ export const TEMPLATES = {
     { s: 'locked', d: 'hi, account locked since 8am, need to get into the billing system. unlock pls. {first}', channel: 'chat' },
   ],
   mfa_reenroll: [
+    { s: 'Authenticator on new phone', d: 'How do I move my Authenticator to my new phone? The old one is wiped already and I cannot approve sign-ins.' },
     { s: 'New phone - authenticator', d: 'I got a new phone and the Microsoft Authenticator app didn\'t transfer. I can\'t approve sign-ins anymore. Can you reset my MFA so I can set it up again?' },
     { s: 'MFA reset', d: 'Please reset MFA for {name}, she replaced her phone (same number) and the authenticator is empty.' },
     { s: 'Authenticator not working', d: 'The authenticator app on my phone shows no accounts after an update. I need to re-register MFA.' },
@@ -40,6 +43,9 @@ export const TEMPLATES = {
     { s: 'MFA re-enrollment for {first}', d: 'Please re-enroll MFA for {name} in {dept}. New company phone issued today.' },
   ],
   group_membership: [
+    { s: 'Need to open the {group} folder', d: 'When I open the {group} folder on the server it says I do not have permission. Please give me access, {mgr} agreed.' },
+    { s: 'Access like {first}', d: 'Could you give {name} the same folder access as {first}? She is taking over the files for {dept}.' },
+    { s: 'Remove access', d: 'Please remove {name}\'s access to the {group} share, she changed roles last week.' },
     { s: 'Access to {group}', d: 'Could you add me to the {group} group? I need the files for the project starting {day}. My manager {mgr} approved.' },
     { s: 'Add {name} to {group}', d: 'Please add {name} to {group}, she joined the team this week. {mgr}' },
     { s: 'Need access to shared folder', d: 'I need access to the {dept} shared folder on the file server. It says access denied. Probably need to be added to the security group.' },
@@ -53,6 +59,10 @@ export const TEMPLATES = {
     { s: 'Add to security group', d: 'Requesting that {name} be added to the {group} security group. Approved by {mgr}.' },
   ],
   distribution_list: [
+    { s: 'group email for {dept}', d: 'Could you add {name} to the {dept} group email so she receives what is sent to the whole team?' },
+    { s: 'Not on the {dl} email group', d: 'Messages sent to the {dl} address never reach me. I think I was never added to that list.' },
+    { s: 'Add external contact to list', d: 'Please add our consultant to the {dl} mailing list so he gets the weekly update emails.' },
+    { s: 'Mail-enabled group', d: 'Please update the {dl} mail-enabled group: add {name}, she should get those emails from now on.' },
     { s: 'Add me to {dl}', d: 'Can you add me to the {dl} distribution list? I\'m not getting the announcements. Thanks, {first}' },
     { s: 'Mailing list', d: 'Please add {name} to the {dl} mailing list, she started this week.' },
     { s: 'Not receiving {dl} emails', d: 'I am not receiving the emails sent to {dl}@. Could you add me to that distribution group?' },
@@ -65,6 +75,7 @@ export const TEMPLATES = {
     { s: 'Remove me from {dl}', d: 'Please take me off the {dl} distribution list, I moved to another team and get too many emails.' },
   ],
   software_install: [
+    { s: 'Install plugin', d: 'Could you install the {sw} plugin for me? I need it for a project starting {day}.' },
     { s: 'Install {sw}', d: 'Could you install {sw} on my laptop? I need it for a client call on {day}. {first}' },
     { s: 'Need {sw}', d: 'Hi, I need {sw} installed on my computer please. My manager {mgr} said it\'s ok.' },
     { s: 'Software request: {sw}', d: 'Please install {sw} on {host} for {name}.' },
@@ -78,6 +89,9 @@ export const TEMPLATES = {
     { s: 'Install software on my PC', d: 'Please could you install the latest version of {sw} on my PC. I need it for training next week.' },
   ],
   software_reinstall: [
+    { s: '{sw} add-in missing', d: 'The {sw} add-in disappeared from the ribbon after the update and the button does nothing. Can you reinstall {sw}?' },
+    { s: '{sw} toolbar gone', d: 'The {sw} toolbar is gone and the program shows an error on start. A repair did not help, please reinstall it.' },
+    { s: '{sw} license error after update', d: 'After the update {sw} says the installation is damaged and to reinstall the product. Can you do that remotely?' },
     { s: '{sw} keeps crashing', d: '{sw} crashes every time I open it, even after a restart. Can you reinstall it? {first}' },
     { s: 'Reinstall {sw}', d: 'Please reinstall {sw} on {host}, it won\'t start since the update.' },
     { s: '{sw} broken', d: '{sw} gives an error "application failed to initialize" and closes. I think it needs a repair or reinstall.' },
@@ -90,6 +104,7 @@ export const TEMPLATES = {
     { s: 'Please fix {sw}', d: '{sw} has been acting up all week, crashing constantly. Can IT reinstall it? {first}' },
   ],
   vpn_connectivity: [
+    { s: 'VPN asks for code', d: '{vpn} now asks for a token code I never had before and won\'t connect without it.' },
     { s: 'VPN not connecting', d: '{vpn} won\'t connect from home, it times out. I need to reach the file server. {first}' },
     { s: 'Can\'t connect to VPN', d: 'I can\'t connect to {vpn} since this morning. It says "unable to establish the VPN connection". Internet works fine.' },
     { s: 'VPN disconnects', d: '{vpn} keeps dropping every 10 minutes while I work from home. Very frustrating. Can you check?' },
@@ -102,6 +117,8 @@ export const TEMPLATES = {
     { s: 'VPN slow / timing out', d: 'VPN times out when I try to connect from my home network. Other websites work. Laptop {host}.' },
   ],
   wifi_connectivity: [
+    { s: 'Forgot Wi-Fi network', d: 'My laptop forgot the office wireless network and I don\'t know the password to reconnect.' },
+    { s: 'Wi-Fi weak in {dept}', d: 'Wireless signal is very weak in {dept}, calls drop all the time. Other rooms are fine.' },
     { s: 'Wi-Fi not working', d: 'My laptop won\'t connect to the {ssid} Wi-Fi, it says can\'t connect to this network. {first}' },
     { s: 'wifi keeps dropping', d: 'the wifi keeps dropping on my laptop in the conference room. ethernet works fine', channel: 'chat' },
     { s: 'No wireless connection', d: 'Since this morning {host} doesn\'t see the {ssid} wireless network at all. Other people are connected.' },
@@ -115,6 +132,8 @@ export const TEMPLATES = {
     { s: '[Datto RMM] {host}: Network adapter Wi-Fi disconnected', d: 'Alert: Network Monitor - Wireless adapter disconnected repeatedly\nDevice: {host}\nSite: Example Org\nPriority: Moderate', channel: 'alert' },
   ],
   printer: [
+    { s: 'Printer paper jam light', d: 'The printer near {dept} says paper jam but there is no paper stuck. Nothing prints.' },
+    { s: 'Printing to wrong tray', d: 'Every job goes to the manual feed tray on {printer} and waits. Can you fix the printer settings?' },
     { s: 'Printer not printing', d: '{printer} isn\'t printing, jobs just sit in the queue. Can you clear it? {first}' },
     { s: 'print jobs stuck', d: 'my print jobs are stuck in the queue and nothing comes out. tried turning it off and on', channel: 'chat' },
     { s: 'Printer offline', d: 'My computer says {printer} is offline but it\'s on and others can print. Please help.' },
@@ -128,6 +147,9 @@ export const TEMPLATES = {
     { s: '[Datto RMM] Print queue backlog on {server}', d: 'Alert: Print Monitor - queue has {n} jobs older than 30 minutes\nDevice: {server}\nSite: Example Org\nPriority: Moderate', channel: 'alert' },
   ],
   onboarding: [
+    { s: 'Starting {day}: {name}', d: 'Hi, {name} starts in {dept} on {day}. Please have a login, mailbox and the standard apps ready for her first morning.' },
+    { s: 'New user request', d: 'New user request for {name}. Department: {dept}. Start date: {day}. Copy permissions from {first}.' },
+    { s: 'Seasonal worker', d: 'We are taking on a seasonal worker, {name}, from {day}. Please create an account with the same access as the other temps.' },
     { s: 'New hire starting {day}', d: 'We have a new hire, {name}, starting {day} in {dept}. Please set up her account, email and laptop like {first}\'s. {mgr}' },
     { s: 'New employee setup', d: 'Please create an account for our new employee {name}, starting {day}. Title: assistant. Manager: {mgr}.' },
     { s: 'Onboarding - {name}', d: 'Onboarding request: {name} joins {dept} on {day}. Needs Microsoft 365, access to the {dept} share and the usual apps.' },
@@ -140,6 +162,7 @@ export const TEMPLATES = {
     { s: 'Create account', d: 'Please create a new user account for {name} ({dept}), starting {day}, reporting to {mgr}.' },
   ],
   offboarding: [
+    { s: 'Block access for {name}', d: 'Please block sign-in for {name} effective end of day and set an auto-reply pointing to {mgr}.' },
     { s: 'Employee leaving - {name}', d: '{name} leaves on Friday. Please disable her account at 5pm and forward her email to {mgr}.' },
     { s: 'Disable account', d: 'Please disable the account of {name}, his last day was yesterday. {mgr}' },
     { s: 'Offboarding {name}', d: 'Offboarding request for {name} ({dept}), last day {day}. Block sign-in, convert the mailbox, remove from groups.' },
@@ -152,6 +175,9 @@ export const TEMPLATES = {
     { s: 'Deactivate volunteer account', d: 'Please deactivate the account for {name}, she is stepping down from the volunteer program on {day}.' },
   ],
   email_issue: [
+    { s: 'Emails going to junk', d: 'Emails from a customer keep landing in my junk folder even after marking them not junk.' },
+    { s: 'Cannot send attachments', d: 'Outlook refuses to send emails with attachments, says the message is too large, even for small files.' },
+    { s: 'Auto-complete gone', d: 'My Outlook forgot all the saved email addresses when typing in the To field.' },
     { s: 'Outlook not receiving email', d: 'I haven\'t received any email since this morning in Outlook. Webmail shows new messages. {first}' },
     { s: 'Outlook keeps asking for password', d: 'Outlook keeps prompting for my password every few minutes even though I type it correctly.' },
     { s: 'mailbox full', d: 'getting a message that my mailbox is almost full and i cant send. can you help', channel: 'chat' },
@@ -176,6 +202,10 @@ export const TEMPLATES = {
     { s: 'Background service down', d: '{name} reports the sync service on {server} stopped overnight. Needs a restart so the scanners upload again.', channel: 'phone' },
   ],
   hardware: [
+    { s: 'Laptop hinge broken', d: 'The hinge on my laptop cracked and the screen wobbles. Can it be repaired or replaced?' },
+    { s: 'Webcam not detected', d: 'The built-in webcam is not detected at all, the device manager shows nothing. Tried two apps.' },
+    { s: 'Need a charger', d: 'I lost my laptop charger at the client site. Can I get a new one?' },
+    { s: 'Monitor flickering', d: 'My monitor flickers and goes black every few minutes, the PC keeps running. Cable swapped already.' },
     { s: 'Monitor not working', d: 'My second monitor stopped working, no signal. Tried another cable. {first}' },
     { s: 'Laptop won\'t turn on', d: 'My laptop won\'t power on at all, even plugged in. No lights.' },
     { s: 'Keyboard broken', d: 'Spilled water on my keyboard, some keys don\'t work now. Can I get a new one?' },
@@ -209,6 +239,10 @@ export const TEMPLATES = {
     { s: 'Someone copied files to USB', d: 'We think a former employee copied the customer database to a USB drive before leaving. Can you check what was downloaded?' },
   ],
   other: [
+    { s: 'Can you call me?', d: 'Hi, can someone give me a call when you have a minute? It is about our contract renewal.' },
+    { s: 'Same issue as before', d: 'Same thing as this morning, see my other ticket.' },
+    { s: 'Several issues at the office', d: 'Couple of things: the copier jams, two people need new chairs, and the internet was slow yesterday. Not sure who handles what.' },
+    { s: 'Question about Microsoft licences', d: 'How many Microsoft 365 licences do we have and how much are we paying per user?' },
     { s: 'Quote for new laptops', d: 'Can you send us a quote for three new laptops for the {dept} team?' },
     { s: 'Question about invoice', d: 'We received an invoice from you this month that looks higher than usual. Who can I talk to about billing?' },
     { s: 'Thank you!', d: 'Thanks for fixing that so quickly yesterday, everything is working now. {first}' },

@@ -6,7 +6,7 @@ import { groupFolds, trainClassifier } from '../src/domain/classifier/train';
 import { ticketText } from '../src/domain/classifier/tokenize';
 import { decideCategory } from '../src/domain/classify';
 import { checkInput } from '../src/domain/intake/input-check';
-import { NEVER_AUTONOMOUS } from '../src/domain/policy/policy';
+import { effectivePolicy, NEVER_AUTONOMOUS, parsePolicyDocument, PolicyDocument } from '../src/domain/policy/policy';
 import { screenSecurity } from '../src/domain/security/screen';
 import { KeywordBaseline, majorityClass } from './baselines';
 import { DemoTicket, describeSharedDataset, loadTrainingData, REPO_ROOT } from './dataset';
@@ -15,15 +15,15 @@ import { coverageCurve, r3, score, Scored } from './metrics';
 export const EVAL_SEED = 7;
 const THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98];
 
-/** The autonomous threshold the shipped policy applies by default. */
-export function autonomousThreshold(): number {
-  const raw = parse(readFileSync(join(REPO_ROOT, 'config', 'policy.yaml'), 'utf8')) as { defaults?: { minConfidence?: number } };
-  return raw.defaults?.minConfidence ?? 0.9;
+/** The policy shipped in git (config/policy.yaml): its per-category modes and thresholds decide "autonomous". */
+export function shippedPolicy(): PolicyDocument {
+  return parsePolicyDocument(parse(readFileSync(join(REPO_ROOT, 'config', 'policy.yaml'), 'utf8')));
 }
 
 interface PipelineScored extends Scored {
   flagged: boolean;
   source: DemoTicket['source'];
+  client: string | null;
 }
 
 export function runEval(log: (line: string) => void): Record<string, number> {
@@ -51,7 +51,7 @@ export function runEval(log: (line: string) => void): Record<string, number> {
     const clean = checkInput(r.summary, r.description);
     const sec = screenSecurity({ summary: clean.summary, description: clean.description, senderOnFile: true, privilegedGroups: [] });
     const d = decideCategory(model, { summary: clean.summary, description: clean.description, channel: r.channel, alertCondition: null, securityIncident: sec.incident });
-    pipeline.push({ truth: r.category, predicted: d.category, confidence: d.confidence, flagged: sec.flagged, source: r.source });
+    pipeline.push({ truth: r.category, predicted: d.category, confidence: d.confidence, flagged: sec.flagged, source: r.source, client: r.clientIdentifier || null });
     const k = keyword.predict(text);
     kw.push({ truth: r.category, predicted: k.category, confidence: k.confidence });
     maj.push({ truth: r.category, predicted: majority, confidence: 1 });
@@ -75,13 +75,18 @@ export function runEval(log: (line: string) => void): Record<string, number> {
   log('\n== coverage vs precision (triage confidence, held-out) ==');
   for (const c of coverageCurve(pipeline, THRESHOLDS)) log(`>= ${c.threshold.toFixed(2)}  coverage ${c.coverage.toFixed(3)}  precision ${c.precision.toFixed(3)}  (n=${c.n})`);
 
-  // What the desk would route autonomously: not flagged, an automatable category, confidence over the policy threshold.
-  const threshold = autonomousThreshold();
-  const auto = pipeline.filter((r) => !r.flagged && !NEVER_AUTONOMOUS.has(r.predicted) && r.confidence >= threshold);
+  // What the desk would route autonomously under the shipped policy: not flagged, an automatable category,
+  // the category's mode autonomous and the confidence at or over that category's threshold.
+  const policy = shippedPolicy();
+  const threshold = policy.defaults.minConfidence;
+  const auto = pipeline.filter((r) => {
+    const p = effectivePolicy(policy, r.client, r.predicted);
+    return !r.flagged && !NEVER_AUTONOMOUS.has(r.predicted) && p.mode === 'autonomous' && r.confidence >= p.minConfidence;
+  });
   const autoPrecision = auto.length ? auto.filter((r) => r.predicted === r.truth).length / auto.length : 1;
   const autoCoverage = auto.length / Math.max(pipeline.length, 1);
   const eligible = pipeline.filter((r) => !NEVER_AUTONOMOUS.has(r.truth as TicketCategory)).length;
-  log(`\nautonomous threshold ${threshold}: ${auto.length} of ${pipeline.length} held-out tickets (${eligible} of an automatable category) pass, precision ${autoPrecision.toFixed(3)}`);
+  log(`\nautonomous routes under config/policy.yaml (default threshold ${threshold}): ${auto.length} of ${pipeline.length} held-out tickets (${eligible} of an automatable category) pass, precision ${autoPrecision.toFixed(3)}`);
   const wrong = auto.filter((r) => r.predicted !== r.truth);
   if (wrong.length) log(`autonomous mistakes: ${wrong.map((w) => `${w.truth}->${w.predicted}@${w.confidence.toFixed(2)}`).join(', ')}`);
   return {

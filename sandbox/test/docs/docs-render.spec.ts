@@ -1,4 +1,5 @@
 import { splitFrontMatter, runbookMeta, toHtml, toStorage } from '../../src/vendors/itglue/docs-render';
+import { sectionsOf } from '../../src/vendors/itglue/itglue';
 
 const RUNBOOK = '---\ntitle: "Print <queue> & spooler"\ncategory: printer\nupdated: "2026-07-22"\n---\n\n# Print queue\n\n## Steps\n1. Clear it.\n\nLine<br>\n';
 
@@ -23,5 +24,12 @@ describe('runbook rendering for the docs vendors', () => {
     expect(xml).toMatch(/^<ac:structured-macro ac:name="code"[^>]*><ac:parameter ac:name="language">yaml<\/ac:parameter><ac:plain-text-body><!\[CDATA\[---\ntitle: "Print <queue> & spooler"/);
     expect(xml).toContain('<h1>Print queue</h1>');
     expect(xml).not.toMatch(/<br>(?!<\/)/);
+  });
+
+  it('splits an IT Glue document into text and heading sections', () => {
+    const secs = sectionsOf(toHtml(RUNBOOK));
+    expect(secs.map((x) => x.type)).toEqual(['Document::Text', 'Document::Heading', 'Document::Heading', 'Document::Text']);
+    expect(secs[0].content.startsWith('<pre>---')).toBe(true);
+    expect(secs[1]).toEqual({ type: 'Document::Heading', content: 'Print queue', level: 1 });
   });
 });

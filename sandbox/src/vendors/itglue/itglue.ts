@@ -106,6 +106,29 @@ function sortDocs(docs: LibraryDoc[], sort: string | undefined): LibraryDoc[] | 
   return [...docs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (desc ? -1 : 1));
 }
 
+interface Section {
+  type: 'Document::Heading' | 'Document::Text';
+  content: string;
+  level?: number;
+}
+
+/** Splits a rendered document at its headings: heading sections and the text between them. */
+export function sectionsOf(html: string): Section[] {
+  const out: Section[] = [];
+  const re = /<h([1-6])>([\s\S]*?)<\/h\1>\n?/g;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(html))) {
+    const before = html.slice(last, m.index).trim();
+    if (before) out.push({ type: 'Document::Text', content: before });
+    out.push({ type: 'Document::Heading', content: m[2], level: Number(m[1]) });
+    last = re.lastIndex;
+  }
+  const rest = html.slice(last).trim();
+  if (rest) out.push({ type: 'Document::Text', content: rest });
+  return out;
+}
+
 export function mountItGlue(ctx: SandboxContext): Router {
   const r = express.Router();
   r.use(auth);
@@ -160,6 +183,26 @@ export function mountItGlue(ctx: SandboxContext): Router {
   });
   r.get('/documents/:docId', (req, res, next) => {
     show(req, res, undefined).catch(next);
+  });
+
+  // Newer IT Glue documents are made of sections (headings and text blocks); the same content, split.
+  r.get('/documents/:docId/relationships/document_sections', async (req, res, next) => {
+    try {
+      const id = Number(req.params.docId);
+      const doc = Number.isInteger(id) ? await getLibraryDoc(ctx, 'itglue', id) : null;
+      if (!doc) return errors(res, 404, 'Record not found', `document ${req.params.docId} not found`);
+      const data = sectionsOf(renderDoc(doc, 'html')).map((sec, i) => ({
+        id: String(doc.id * 100 + i + 1), type: 'document-sections',
+        attributes: {
+          'document-id': doc.id, 'resource-type': sec.type, sort: i + 1, content: sec.content, 'rendered-content': sec.content,
+          ...(sec.level ? { level: sec.level } : {}), 'created-at': doc.createdAt, 'updated-at': doc.updatedAt,
+        },
+      }));
+      const p = page(req, data);
+      send(res, 200, { data: p.slice, links: p.links, meta: p.meta });
+    } catch (e) {
+      next(e);
+    }
   });
 
   r.use((req, res) => errors(res, 404, 'Not Found', `no route ${req.method} ${req.path}`));

@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { SandboxContext } from '../../core/context';
 import { Kinds } from '../../core/seed';
 import { deviceUid, PLATFORM, siteUid } from '../datto/datto-shapes';
-import { JOB_KIND, type JobRecord, jobDurationMs, setJobDurationMs } from './rmm-jobs';
+import { ACTIVITY_SEQ, JOB_KIND, type JobRecord, jobDurationMs, setJobDurationMs } from './rmm-jobs';
 import type { RmmVendor, StoredDevice } from './rmm-state';
 import { revokeTokens } from './tokens';
 import { deliverAlert, registerWebhook, removeWebhooks, WEBHOOK_KIND, webhooksOf } from './webhooks';
@@ -30,10 +30,11 @@ function systemOf(req: Request, res: Response): RmmVendor | null {
 
 const str = (v: unknown, def: string) => (typeof v === 'string' && v.trim() ? v : def);
 
-function ninjaAlert(d: StoredDevice, b: Record<string, unknown>) {
+/** `id` comes from the activity sequence: every alert is a distinct activity (receivers deduplicate on it). */
+function ninjaAlert(d: StoredDevice, b: Record<string, unknown>, id: number) {
   const now = Date.now();
   return {
-    id: Math.floor(now / 1000) % 1_000_000_000, activityTime: Math.floor(now / 1000), deviceId: d.id, seriesUid: randomUUID(),
+    id, activityTime: Math.floor(now / 1000), deviceId: d.id, seriesUid: randomUUID(),
     activityType: 'CONDITION', statusCode: b.resolved === true ? 'RESET' : 'TRIGGERED', status: b.resolved === true ? 'RESET' : 'TRIGGERED',
     activityResult: 'SUCCESS', sourceConfigUid: randomUUID(), sourceName: str(b.sourceName, 'Condition'), subject: str(b.subject, str(b.message, 'Alert')),
     message: str(b.message, 'Alert'), type: 'CONDITION', severity: str(b.severity, 'MAJOR'), priority: str(b.priority, 'HIGH'),
@@ -108,7 +109,7 @@ export function mountRmmAdmin(ctx: SandboxContext): Router {
       const d = (await ctx.store.list<StoredDevice>(Kinds.device)).find((x) => x.hostname.toLowerCase() === host);
       const client = d && ctx.world.clients.find((c) => c.identifier === d.clientIdentifier);
       if (!d || client?.systems.rmm !== system) return void res.status(404).json({ message: `${system} manages no device ${b.hostname}` });
-      const payload = system === 'ninjaone' ? ninjaAlert(d, b) : dattoAlert(ctx, d, b);
+      const payload = system === 'ninjaone' ? ninjaAlert(d, b, await ctx.store.nextId(ACTIVITY_SEQ)) : dattoAlert(ctx, d, b);
       const deliveredTo = await deliverAlert(ctx, system, payload);
       res.json({ deliveredTo, payload });
     } catch (e) {

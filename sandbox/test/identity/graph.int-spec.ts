@@ -182,5 +182,13 @@ describe('Graph sandbox (raw HTTP)', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ provider: 'graph', from: 'maria.gonzalez@contoso-dental.example', subject: 'Hello' });
     expect(out[0].body).toContain('Your code is 123456');
+    await sb.ctx.store.put('notify.rules', 'rules', { emailBounce: ['gone@contoso-dental.example'] });
+    const bounced = await g(contoso, '/users/maria.gonzalez@contoso-dental.example/sendMail', {
+      method: 'POST', body: JSON.stringify({ message: { subject: 'Hi', body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: 'gone@contoso-dental.example' } }] } }),
+    });
+    expect(bounced.status).toBe(202);
+    expect((await sb.ctx.outbox.list({ to: 'gone@contoso-dental.example' }))[0].status).toBe('bounced');
+    const ndr = await sb.ctx.outbox.list({ to: 'maria.gonzalez@contoso-dental.example' });
+    expect(ndr.map((m) => m.subject)).toEqual(['Undeliverable: Hi']);
   });
 });

@@ -40,11 +40,18 @@ export function mountMailRoutes(ctx: SandboxContext, r: Router): void {
     const content = typeof b.message.body?.content === 'string' ? b.message.body.content : '';
     const text = String(b.message.body?.contentType ?? 'Text').toLowerCase() === 'html' ? convert(content, { wordwrap: false }) : content;
     const rules = await loadRules(ctx.store);
+    const subject = typeof b.message.subject === 'string' ? b.message.subject : null;
     for (const address of to) {
-      await ctx.outbox.add({
-        channel: 'email', provider: 'graph', to: address.toLowerCase(), from: sender.upn, subject: typeof b.message.subject === 'string' ? b.message.subject : null,
-        body: text, status: bounces(rules, address) ? 'bounced' : 'delivered', principal: dir.tenant.domain,
-      });
+      const bounced = bounces(rules, address);
+      await ctx.outbox.add({ channel: 'email', provider: 'graph', to: address.toLowerCase(), from: sender.upn, subject, body: text, status: bounced ? 'bounced' : 'delivered', principal: dir.tenant.domain });
+      // Exchange reports a bounce as a non-delivery report in the sender's mailbox, not as an API error.
+      if (bounced) {
+        await ctx.outbox.add({
+          channel: 'email', provider: 'graph', to: sender.upn.toLowerCase(), from: `MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@${dir.tenant.domain}`,
+          subject: `Undeliverable: ${subject ?? ''}`, status: 'delivered', principal: dir.tenant.domain,
+          body: `Your message to ${address} couldn't be delivered.\nRemote server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'.`,
+        });
+      }
     }
     res.status(202).end();
   }));

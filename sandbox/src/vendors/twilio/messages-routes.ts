@@ -31,7 +31,8 @@ export function mountMessageRoutes(ctx: SandboxContext, r: Router): void {
     if (!form.From && !form.MessagingServiceSid) return twilioError(res, 400, 21603, "A 'From' phone number is required.");
     if (!form.Body && !form.MediaUrl) return twilioError(res, 400, 21602, 'Message body is required.');
     if ((form.Body ?? '').length > 1600) return twilioError(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
-    const from = normalizePhone(form.From ?? '') ?? form.From ?? '';
+    // A Messaging Service picks the sender from its pool: here, the account's first number.
+    const from = form.From ? (normalizePhone(form.From) ?? form.From) : acct.numbers[0];
     if (form.From && !acct.numbers.includes(from)) {
       return twilioError(res, 400, 21606, `The From phone number ${form.From} is not a valid, SMS-capable inbound phone number or short code for your account.`);
     }

@@ -14,6 +14,20 @@ import { isAlertText, isHousekeeping } from './rules';
 import { screenSecurity } from './security/screen';
 import { attachOrOpen, DEFAULT_WINDOWS, duplicateKey, DuplicateWindows, OpenTicketStore, stormKey } from './storm';
 
+/**
+ * Group vs distribution list is a fact of the directory, not of wording: when every group the ticket names
+ * has one type, that type decides between the two (the confidence becomes the pair's joint probability).
+ */
+function byGroupType(d: CategoryDecision, r: Resolution, dirs: readonly ClientDirectory[]): CategoryDecision {
+  if (d.category !== 'group_membership' && d.category !== 'distribution_list') return d;
+  const dir = dirs.find((x) => x.identifier === r.client.client?.identifier);
+  const types = new Set(r.entities.filter((e) => e.kind === 'group' && e.ref).map((e) => dir?.groups.find((g) => g.name === e.ref)?.type ?? 'unknown'));
+  if (types.size !== 1 || types.has('unknown')) return d;
+  const category = types.has('distribution') ? 'distribution_list' : 'group_membership';
+  const pair = d.alternatives.filter((a) => a.category === 'group_membership' || a.category === 'distribution_list').reduce((s, a) => s + a.confidence, 0);
+  return { ...d, category, confidence: Math.min(0.9999, Math.max(d.confidence, Math.round(pair * 10000) / 10000)) };
+}
+
 const WIDE_OUTAGE_CATEGORIES = new Set(['wifi_connectivity', 'vpn_connectivity', 'email_issue']);
 
 export interface TriageDeps {
@@ -70,6 +84,7 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
     decision = merged.decision;
   }
   if (decision.category !== prelim.category) resolution = resolve(decision.category);
+  decision = byGroupType(decision, resolution, deps.directories);
 
   const dir = resolution.client.client;
   const requester = resolution.requester;

@@ -1,6 +1,6 @@
 import { ResolvedEntity } from '@desk/contracts';
 import { ClientDirectory, DirDevice, PRIVILEGED_GROUP_NAME } from './directory';
-import { containsPhrase, norm, significantTokens } from './text-match';
+import { cachedRegex, containsPhrase, escapeRegex, norm, significantTokens } from './text-match';
 
 type Entity = ResolvedEntity;
 
@@ -74,19 +74,39 @@ export function resolveSoftware(text: string, dir: ClientDirectory, wantsSoftwar
   return out;
 }
 
+const GENERIC_GROUP_TOKENS = new Set(['all', 'staff', 'team', 'users', 'group', 'list', 'access', 'the', 'and', 'of', 'v', 'members']);
+
+/** The words that tell one group from another: "CDG-Lakeview-Staff" → ["lakeview"]. */
+function distinctiveTokens(name: string): string[] {
+  return stripClientPrefix(name).toLowerCase().split(/[-_\s]+/).filter((t) => t.length >= 3 && !GENERIC_GROUP_TOKENS.has(t));
+}
+
+function hasToken(lowerText: string, token: string): boolean {
+  const stem = token.endsWith('s') ? token.slice(0, -1) : token;
+  return cachedRegex(`(^|[^a-z0-9])${escapeRegex(stem)}s?(?=$|[^a-z0-9])`).test(lowerText);
+}
+
 export function resolveGroups(text: string, dir: ClientDirectory, groupCategory: boolean): Entity[] {
   const out: Entity[] = [];
+  const lower = text.toLowerCase();
+  const fuzzy: Array<{ e: Entity; tokens: number }> = [];
   for (const g of dir.groups) {
     const privileged = g.privileged || PRIVILEGED_GROUP_NAME.test(g.name);
     const note = [g.type !== 'unknown' ? g.type : null, privileged ? 'privileged' : null].filter(Boolean).join(', ') || null;
     if (containsPhrase(text, g.name)) { out.push({ kind: 'group', mention: g.name, ref: g.name, confidence: 1, note }); continue; }
-    const rest = stripClientPrefix(g.name);
-    if (rest && rest !== g.name && rest.replace(/[^A-Za-z]/g, '').length >= 4 && (groupCategory || privileged) && containsPhrase(text, rest)) {
-      out.push({ kind: 'group', mention: rest, ref: g.name, confidence: 0.75, note });
+    if (!groupCategory && !privileged) continue;
+    // Words of the name without the client prefix: all of them, or at least two of three ("Harlow matter").
+    const toks = distinctiveTokens(g.name);
+    const hits = toks.filter((t) => hasToken(lower, t));
+    if (toks.length === 0 || hits.length === 0) continue;
+    if (hits.length === toks.length || (hits.length >= 2 && hits.length / toks.length >= 0.6)) {
+      fuzzy.push({ e: { kind: 'group', mention: hits.join(' '), ref: g.name, confidence: round(0.6 + 0.3 * (hits.length / toks.length)), note }, tokens: hits.length });
     }
   }
-  // Keep the most specific: "CDG-Lakeview-Staff" beats "Staff"-like partial hits inside it.
-  return out.filter((e) => !out.some((o) => o !== e && o.ref !== e.ref && o.confidence >= e.confidence && o.mention.length > e.mention.length && containsPhrase(o.mention, e.mention)));
+  // Among fuzzy hits keep the most specific ("event volunteers" → RCF-Event-Volunteers, not RCF-Volunteers).
+  const best = Math.max(0, ...fuzzy.map((f) => f.tokens));
+  for (const f of fuzzy) if (f.tokens === best && !out.some((o) => o.ref === f.e.ref)) out.push(f.e);
+  return out;
 }
 
 /** "WC-Partners" → "Partners"; "CDG-Scan-to-Folder" → "Scan-to-Folder". */

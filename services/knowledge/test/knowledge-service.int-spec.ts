@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import request from 'supertest';
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/nats-core';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { Envelope, InboundTicket, RpcSubjects, RunbookResolvedV1, Subjects, TicketCategory, TriageResult } from '@desk/contracts';
@@ -57,7 +58,7 @@ async function publishTriaged(client: string, category: TicketCategory, summary:
 beforeAll(async () => {
   nc = await connect({ servers: NATS_URL });
   nc.subscribe(`${iso.prefix}${Subjects.runbookResolved}`, {
-    callback: (_err, msg) => {
+    callback: (_err: Error | null, msg: Msg) => {
       const evt = msg.json<Envelope<RunbookResolvedV1>>();
       resolved.set(evt.ticketId, evt);
     },

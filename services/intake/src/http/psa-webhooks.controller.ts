@@ -1,5 +1,7 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { DeskLogger } from '@desk/platform';
 import { parseAutotaskWebhook, parseConnectWiseCallback, parseHaloWebhook, type PsaCallback } from '../domain/psa-webhooks';
 import { checkReplayWindow } from '../domain/signatures';
 import { IntakeRejection } from '../domain/rejection';
@@ -22,6 +24,7 @@ export class PsaWebhooksController {
     private readonly deliveries: Deliveries,
     private readonly auth: PsaWebhookAuth,
     private readonly worker: PsaFetchWorker,
+    private readonly log: DeskLogger,
     @Inject(INTAKE_ENV) private readonly env: IntakeEnv,
   ) {}
 
@@ -56,6 +59,19 @@ export class PsaWebhooksController {
       const w = checkReplayWindow(callback.eventTime, new Date(), this.env.INTAKE_REPLAY_WINDOW_SECONDS);
       if (!w.ok) throw new IntakeRejection(401, w.reason);
       return this.store(req, raw, callback, client.identifier);
+    });
+  }
+
+  /** Autotask calls the DeactivationUrl when it switched the webhook off (too many failed deliveries): kept for audit. */
+  @Post('autotask/deactivated')
+  async autotaskDeactivated(@Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.http.handle('autotask', res, async () => {
+      const raw = await readRawBody(req, this.env.INTAKE_MAX_BODY_BYTES);
+      this.auth.autotask(raw, headerValue(req, 'x-hook-signature'), null);
+      requireMediaType(req, ['application/json']);
+      const key = `deactivated:${createHash('sha256').update(raw).digest('hex')}`;
+      this.log.pino.error({ body: raw.toString('utf8').slice(0, 500) }, 'Autotask deactivated the ticket webhook: register it again (scripts/register-psa-webhooks.mjs)');
+      return acceptedBody(await this.deliveries.ignored({ channel: 'autotask', idempotencyKey: key, clientIdentifier: null, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') }, 'webhook deactivated by Autotask'));
     });
   }
 

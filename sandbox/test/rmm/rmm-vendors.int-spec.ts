@@ -101,11 +101,13 @@ describe('NinjaOne', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.resultCode).toBe('DEVICE_OFFLINE');
 
+    // A long job, so the device surely drops before the job is due even on a loaded machine.
+    await admin('/rmm/config', { jobMs: 1500 });
     const kiosk1 = devices.body.find((d: any) => d.systemName === 'TSP-KIOSK-01');
     const refresh = (await call('GET', `/ninja/v2/device/${kiosk1.id}/scripting/options`, h)).body.scripts.find((s: any) => s.name === 'Refresh-SoftwareInventory');
     expect((await call('POST', `/ninja/v2/device/${kiosk1.id}/script/run`, { ...h, 'content-type': 'application/json' }, json({ type: 'SCRIPT', id: refresh.id }))).status).toBe(204);
     await admin('/devices/TSP-KIOSK-01/online', { online: false });
-    await sleep(400);
+    await sleep(1600);
     const acts = await call('GET', `/ninja/v2/device/${kiosk1.id}/activities`, h);
     expect(acts.body.activities[0]).toMatchObject({ statusCode: 'COMPLETED', activityResult: 'FAILURE' });
   });

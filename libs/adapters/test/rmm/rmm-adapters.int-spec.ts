@@ -15,7 +15,7 @@ const dattoConn = (sb: Sb, siteUid: string, apiSecret = 'sandbox-datto-secret') 
 
 async function untilDone(rmm: RmmClient, job: RmmJob): Promise<{ final: RmmJob; seen: Set<string> }> {
   const seen = new Set<string>([job.status]);
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 100; i++) {
     const j = await rmm.getJob(job.id, job.deviceId);
     seen.add(j.status);
     if (j.status === 'succeeded' || j.status === 'failed') return { final: j, seen };
@@ -65,6 +65,8 @@ describe('RMM adapters against the sandbox', () => {
       const device = (await rmm.findDevice('CDG-LT-KONEIL'))!;
       const before = await rmm.listSoftware(device.id);
       expect(before.find((s) => s.name === 'Zoom Workplace')).toBeUndefined();
+      // Long enough that polling surely sees the running phase on a loaded machine.
+      await admin(sb, '/rmm/config', { jobMs: 1200 });
       const job = await rmm.runScript(device.id, 'Install-ZoomWorkplace', {});
       expect(job.status).toBe('pending');
       const { final, seen } = await untilDone(rmm, job);
@@ -165,6 +167,8 @@ describe('RMM adapters against the sandbox', () => {
       const temp = (await alder.findDevice('AB-WS-TEMP01'))!;
       await expect(alder.runScript(temp.id, 'Refresh-SoftwareInventory', {})).rejects.toBeInstanceOf(RmmDeviceOfflineError);
       const srv = (await alder.findDevice('AB-SRV01'))!;
+      // A long job, so the device surely drops before the job is due even on a loaded machine.
+      await admin(sb, '/rmm/config', { jobMs: 1500 });
       const job = await alder.runScript(srv.id, 'Refresh-SoftwareInventory', {});
       await admin(sb, '/devices/AB-SRV01/online', { online: false });
       const { final } = await untilDone(alder, job);

@@ -3,6 +3,7 @@ import type { SandboxContext } from '../core/context';
 import { normalizePhone } from './outbox-rules';
 import { loadTargets } from './outbox-targets';
 import { accountSidFor, twilioAccounts, twilioSignature } from '../vendors/twilio';
+import type { TwilioAccount } from '../vendors/twilio/accounts';
 import { MESSAGE_KIND, messageResource, newSid } from '../vendors/twilio/message';
 
 export interface InboundResult {
@@ -24,6 +25,22 @@ async function post(url: string, headers: Record<string, string>, body: string):
 }
 
 /**
+ * Which account receives the reply (every account shares the desk's number here): the one asked for, else
+ * the client whose contact owns the sending mobile, else the account that texted last (a person answering
+ * from another phone answers the message they just got), else the MSP's own.
+ */
+async function receivingAccount(ctx: SandboxContext, from: string, requested?: string): Promise<TwilioAccount> {
+  const all = twilioAccounts(ctx.world);
+  const asked = all.find((a) => a.sid === requested);
+  if (asked) return asked;
+  const owner = ctx.world.clients.find((c) => c.contacts.some((p) => p.mobile && normalizePhone(p.mobile) === from));
+  const byOwner = owner ? all.find((a) => a.sid === accountSidFor(owner.id)) : undefined;
+  if (byOwner) return byOwner;
+  const last = (await ctx.outbox.list({ channel: 'sms' })).filter((m) => m.provider === 'twilio').pop();
+  return all.find((a) => a.sid === last?.principal) ?? all[0];
+}
+
+/**
  * A user's SMS reply, as Twilio would POST it to the number's messaging webhook: form-encoded, with
  * `X-Twilio-Signature` computed with the receiving account's auth token over the target URL. The account
  * is the client whose contact owns the sending mobile (the MSP's own account otherwise).
@@ -33,9 +50,7 @@ export async function deliverInboundSms(ctx: SandboxContext, input: { from: stri
   if (!url) throw new NoInboundTarget('no inbound SMS target: POST /admin/inbound/targets {"sms": url} or set SANDBOX_INBOUND_SMS_URL');
   const from = normalizePhone(input.from) ?? input.from;
   const to = normalizePhone(input.to) ?? input.to;
-  const owner = ctx.world.clients.find((c) => c.contacts.some((p) => p.mobile && normalizePhone(p.mobile) === from));
-  const all = twilioAccounts(ctx.world);
-  const acct = all.find((a) => a.sid === input.accountSid) ?? all.find((a) => a.sid === (owner ? accountSidFor(owner.id) : '')) ?? all[0];
+  const acct = await receivingAccount(ctx, from, input.accountSid);
   const sid = newSid('SM');
   const params: Record<string, string> = {
     ToCountry: 'US', ToState: '', SmsMessageSid: sid, NumMedia: '0', ToCity: '', FromZip: '', SmsSid: sid, FromState: '', SmsStatus: 'received',
@@ -58,7 +73,9 @@ export async function deliverInboundEmail(
   const mail = new MailComposer({ from: input.from, to: input.to, subject: input.subject, text: input.text, inReplyTo: reply, references: reply ? [reply] : undefined }).compile();
   const raw = (await mail.build()).toString('utf8');
   const messageId = mail.messageId();
-  const result = await post(url, { 'content-type': 'message/rfc822' }, raw);
+  const { emailToken } = await loadTargets(ctx.store);
+  // A desk that guards its inbound-mail endpoint with a shared token gets it, as from its mail relay.
+  const result = await post(url, { 'content-type': 'message/rfc822', ...(emailToken ? { 'x-desk-mail-token': emailToken } : {}) }, raw);
   await ctx.calls.record({ vendor: 'smtp', method: 'POST', path: url, status: result.status, body: { from: input.from, to: input.to, subject: input.subject, inReplyTo: reply ?? null, messageId }, principal: 'inbound-email' });
   return { ...result, messageId };
 }

@@ -54,7 +54,8 @@ export function mountInboundAdmin(ctx: SandboxContext): Router {
     for (const k of ['sms', 'email'] as const) {
       if (b[k] !== undefined && b[k] !== null && !isUrl(b[k])) return bad(res, `${k} must be an http(s) URL or null`);
     }
-    res.json(await saveTargets(ctx.store, { sms: b.sms as string | null | undefined, email: b.email as string | null | undefined }));
+    if (b.emailToken !== undefined && b.emailToken !== null && typeof b.emailToken !== 'string') return bad(res, 'emailToken must be a string or null');
+    res.json(await saveTargets(ctx.store, { sms: b.sms as string | null | undefined, email: b.email as string | null | undefined, emailToken: b.emailToken as string | null | undefined }));
   });
   r.post('/sms', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;

@@ -13,8 +13,8 @@ const basic = (sid = SID, token = 'sandbox-twilio-token') => `Basic ${Buffer.fro
 describe('notify sandbox: Twilio, SMTP, chat hooks, paging, outbox, inbound', () => {
   let sb: Sb;
   let smtp: RunningSmtp;
-  const sms = (form: Record<string, string>, auth = basic()) =>
-    fetch(`${sb.url}/twilio/2010-04-01/Accounts/${SID}/Messages.json`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  const sms = (form: Record<string, string>, auth = basic(), sid = SID) =>
+    fetch(`${sb.url}/twilio/2010-04-01/Accounts/${sid}/Messages.json`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
 
   beforeAll(async () => {
     sb = await startTestSandbox();
@@ -91,6 +91,10 @@ describe('notify sandbox: Twilio, SMTP, chat hooks, paging, outbox, inbound', ()
       expect(params).toMatchObject({ From: '+15550110', To: '+15550199', Body: '482913', AccountSid: SID, SmsStatus: 'received' });
       expect(got.headers['content-type']).toBe('application/x-www-form-urlencoded');
       expect(got.headers['x-twilio-signature']).toBe(createHmac('sha1', 'sandbox-twilio-token').update(Object.keys(params).sort().reduce((a, k) => a + k + params[k], target)).digest('base64'));
+      // A reply from a number on file nowhere goes to the account that texted last (Whitfield here).
+      await sms({ To: '+15550110', From: '+15550199', Body: 'code' }, basic('AC00000000000000000000000000000102'), 'AC00000000000000000000000000000102');
+      await fetch(`${sb.url}/admin/inbound/sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+15559999', body: '1' }) });
+      expect(Object.fromEntries(new URLSearchParams(rx.received[1].body)).AccountSid).toBe('AC00000000000000000000000000000102');
       // Targets survive a reset (the desk registers once at start-up).
       await sb.reset();
       expect(((await (await fetch(`${sb.url}/admin/inbound/targets`)).json()) as Json).sms).toBe(target);
@@ -102,7 +106,7 @@ describe('notify sandbox: Twilio, SMTP, chat hooks, paging, outbox, inbound', ()
   it('injects an inbound email as raw RFC 822 with In-Reply-To', async () => {
     const rx = await startReceiver();
     try {
-      await fetch(`${sb.url}/admin/inbound/targets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${rx.url}/inbound/email` }) });
+      await fetch(`${sb.url}/admin/inbound/targets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${rx.url}/inbound/email`, emailToken: 'mail-relay-token-0123456789' }) });
       const res = await fetch(`${sb.url}/admin/inbound/email`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ from: 'raj.patel@contoso-dental.example', subject: 'Re: [Ticket #12] Password reset', text: 'The code is 482913', inReplyTo: 'abc@desk.example' }),
@@ -110,6 +114,7 @@ describe('notify sandbox: Twilio, SMTP, chat hooks, paging, outbox, inbound', ()
       expect(res.status).toBe(200);
       const [got] = rx.received;
       expect(got.headers['content-type']).toBe('message/rfc822');
+      expect(got.headers['x-desk-mail-token']).toBe('mail-relay-token-0123456789');
       expect(got.body).toMatch(/^From: raj\.patel@contoso-dental\.example$/m);
       expect(got.body).toMatch(/^In-Reply-To: <abc@desk\.example>$/m);
       expect(got.body).toContain('The code is 482913');

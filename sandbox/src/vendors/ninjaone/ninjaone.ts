@@ -58,7 +58,8 @@ export function mountNinjaOne(ctx: SandboxContext): Router {
     fn(req, res).catch(next);
   };
 
-  r.post('/ws/oauth/token', (req, res) => {
+  // `/ws/oauth/token` is the documented endpoint; `/oauth/token` is the older path some clients still use.
+  r.post(['/ws/oauth/token', '/oauth/token'], (req, res) => {
     const b = (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, unknown>;
     const basic = basicCredentials(req.get('authorization'));
     const id = typeof b.client_id === 'string' ? b.client_id : basic?.user;

@@ -28,6 +28,13 @@ export interface HttpRequest {
   json?: unknown;
   rawBody?: string;
   headers?: Record<string, string>;
+  /**
+   * Whether a retry after a timeout, a dropped connection or a 500 is safe. Defaults to true except for
+   * POST: a POST that may have been applied is not repeated (ticket or note created twice); it is still
+   * retried on 429, 502, 503 and 504, where the vendor did not process it. Read-only POSTs (query
+   * endpoints) set this to true.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -86,17 +93,22 @@ export class HttpClient {
           authRetried = true; forceAuth = true; attempt--; continue;
         }
         const err = this.toError(req, status, text);
-        if (!(err instanceof VendorRateLimitError || err instanceof VendorUnavailableError) || attempt >= this.retry.attempts) throw err;
+        const retriable = err instanceof VendorRateLimitError || (err instanceof VendorUnavailableError && (this.idempotent(req) || [502, 503, 504].includes(status)));
+        if (!retriable || attempt >= this.retry.attempts) throw err;
         await sleep(status === 429 ? retryAfterMs(res.headers, this.retry.maxDelayMs) : this.backoff(attempt));
       } catch (e) {
         if (e instanceof VendorError) throw e;
         this.opts.onCall?.({ vendor: this.vendor, method: req.method, path: req.path, status, ms: Date.now() - started });
-        if (attempt >= this.retry.attempts) {
+        if (attempt >= this.retry.attempts || !this.idempotent(req)) {
           throw new VendorUnavailableError(`${this.vendor} ${req.method} ${req.path}: ${(e as Error).message}`, this.vendor, null);
         }
         await sleep(this.backoff(attempt));
       }
     }
+  }
+
+  private idempotent(req: HttpRequest): boolean {
+    return req.idempotent ?? req.method !== 'POST';
   }
 
   private backoff(attempt: number): number {

@@ -1,8 +1,23 @@
 import { PsaConnection } from '../config/connections';
 import { VendorCallObserver } from '../observe';
 import { PsaClient } from './psa-client';
+import { ConnectWisePsaClient } from './connectwise/connectwise-psa-client';
+import { HaloPsaClient } from './halopsa/halopsa-psa-client';
+import { AutotaskPsaClient } from './autotask/autotask-psa-client';
 
-// Placeholder until the vendor adapters land (owned by the PSA adapter work): fails loudly, never fakes a result.
-export function createPsaClient(conn: PsaConnection, _observe?: VendorCallObserver): PsaClient {
-  throw new Error(`PSA adapter for ${conn.system} is not built yet`);
+export interface PsaClientOptions {
+  timeoutMs?: number;
+  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+}
+
+/** The PSA adapter for a connection: which vendor is configuration only. */
+export function createPsaClient(conn: PsaConnection, observe?: VendorCallObserver, opts: PsaClientOptions = {}): PsaClient {
+  switch (conn.system) {
+    case 'connectwise':
+      return new ConnectWisePsaClient(conn, observe, opts);
+    case 'halopsa':
+      return new HaloPsaClient(conn, observe, opts);
+    case 'autotask':
+      return new AutotaskPsaClient(conn, observe, opts);
+  }
 }

@@ -77,7 +77,7 @@ export class GraphIdentityClient implements IdentityClient {
   }
 
   async listGroupMembers(groupId: string): Promise<IdentityUser[]> {
-    const items = await this.all(`/groups/${encodeURIComponent(groupId)}/members`, { $select: this.userSelect(), $top: this.pageSize });
+    const items = await this.withoutUnknownLockout(() => this.all(`/groups/${encodeURIComponent(groupId)}/members`, { $select: this.userSelect(), $top: this.pageSize }));
     return items.filter(isUser).map((o) => toIdentityUser(o, this.lockoutProperty));
   }
 
@@ -161,17 +161,25 @@ export class GraphIdentityClient implements IdentityClient {
 
   private async fetchUser(upn: string): Promise<GraphObject | null> {
     try {
-      const res = await this.http.request<GraphObject>({
-        method: 'GET', path: userPath(upn), query: { $select: this.userSelect(), $expand: 'manager($select=id,userPrincipalName)' },
-      });
+      const res = await this.withoutUnknownLockout(() =>
+        this.http.request<GraphObject>({ method: 'GET', path: userPath(upn), query: { $select: this.userSelect(), $expand: 'manager($select=id,userPrincipalName)' } }),
+      );
       if (res.body && typeof res.body.id === 'string') this.ids.set(upn.toLowerCase(), res.body.id);
       return res.body;
     } catch (e) {
       if (e instanceof VendorNotFoundError) return null;
-      // A tenant without the lockout extension rejects the $select: drop it for good and read again.
+      throw e;
+    }
+  }
+
+  /** A tenant without the lockout extension rejects a `$select` naming it: drop it for good and read again. */
+  private async withoutUnknownLockout<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (e) {
       if (e instanceof VendorRequestError && this.lockoutProperty && (e.body ?? '').includes(this.lockoutProperty)) {
         this.lockoutProperty = null;
-        return this.fetchUser(upn);
+        return read();
       }
       throw e;
     }

@@ -104,6 +104,16 @@ describe('GraphIdentityClient against the sandbox', () => {
     expect((await contoso.getUser('casey.new@contoso-dental.example'))).toMatchObject({ displayName: 'Casey New', department: 'Front Office', accountEnabled: true });
   });
 
+  it('a tenant without the lockout extension: lockedOut is null, unlock is refused (use the RMM)', async () => {
+    const plain = new GraphIdentityClient(conn(sb, 'contoso-dental.example'), { ...fast, lockoutProperty: 'extension_0000_notRegistered' });
+    const u = await plain.getUser('brittany.lowe@contoso-dental.example');
+    expect(u).toMatchObject({ upn: 'brittany.lowe@contoso-dental.example', lockedOut: null });
+    const group = (await plain.findGroup('CDG-Clinical'))!;
+    expect((await plain.listGroupMembers(group.id)).length).toBeGreaterThan(0);
+    await expect(plain.unlock('brittany.lowe@contoso-dental.example')).rejects.toBeInstanceOf(VendorRequestError);
+    expect((await sb.calls.list({ vendor: 'graph', method: 'GET' })).filter((c) => c.status === 400)).toHaveLength(1);
+  });
+
   it('wrong client secret → VendorAuthError', async () => {
     const bad = new GraphIdentityClient(conn(sb, 'contoso-dental.example', 'nope'), fast);
     await expect(bad.getUser('raj.patel@contoso-dental.example')).rejects.toBeInstanceOf(VendorAuthError);

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Subjects, type PayloadInput } from '@desk/contracts';
+import type { DeskApp } from '@desk/platform';
+import { cleanup, isolatedEnv, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
+import { startTestSandbox } from '../../../sandbox/test/sandbox-harness';
+import { PsaWriterModule } from '../src/psa-writer.module';
+
+/**
+ * psa-writer through the real ConnectWise adapter against the sandbox PSA: what lands on the ticket,
+ * and a 503 period (the sandbox's fault injection) while tickets flow — every note exactly once, in order.
+ */
+const iso = isolatedEnv({ PSA_WRITER_POLL_MS: '50', PSA_WRITER_RETRY_BASE_MS: '100', PSA_WRITER_MAX_BACKOFF_MS: '1000' });
+const schema = `${iso.schemaPrefix}psa_writer`;
+let sb: Awaited<ReturnType<typeof startTestSandbox>>;
+let desk: DeskApp;
+let cw: string;
+const CW_AUTH = { authorization: `Basic ${Buffer.from('harborline+sandboxpub:sandboxpriv').toString('base64')}`, clientId: '00000000-0000-4000-8000-00000000c0de' };
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  process.env.SANDBOX_URL = sb.url;
+  cw = `${sb.url}/cw/v4_6_release/apis/3.0`;
+  desk = await startApp('psa-writer', PsaWriterModule);
+}, 90_000);
+
+afterAll(async () => {
+  await desk?.close();
+  await sb?.stop();
+  await cleanup(iso);
+}, 60_000);
+
+const get = async <T>(path: string): Promise<T> => (await (await fetch(`${cw}${path}`, { headers: CW_AUTH })).json()) as T;
+interface CwNote { text: string; internalAnalysisFlag?: boolean; resolutionFlag?: boolean; detailDescriptionFlag?: boolean }
+
+function ticket(summary: string) {
+  return { channel: 'email' as const, psa: null, clientIdentifier: 'ContosoDental', summary, description: `Details of ${summary}`, fromEmail: 'kevin.oneil@contoso-dental.example', fromName: 'Kevin ONeil', receivedAt: new Date().toISOString() };
+}
+const triage = {
+  category: 'printer' as const, confidence: 0.9, classifier: 'embedded' as const, clientIdentifier: 'ContosoDental',
+  requester: { contactId: null, email: 'kevin.oneil@contoso-dental.example', name: 'Kevin ONeil', upn: null }, affectedUpn: null,
+  priority: { level: 3, name: 'Priority 3 - Medium', reasons: [] }, security: { flagged: false, signals: [] },
+  route: { decision: 'autonomous' as const, reasons: [], policyMode: 'autonomous' as const, threshold: 0.7 },
+};
+async function publish<S extends (typeof Subjects)[keyof typeof Subjects]>(subject: S, ticketId: string, payload: PayloadInput<S>): Promise<void> {
+  await desk.core.uow.run((ctx) => ctx.publish(subject, { ticketId, mspClientId: 'ContosoDental', correlationId: ticketId }, payload));
+}
+async function flow(ticketId: string, summary: string) {
+  const t = ticket(summary);
+  await publish(Subjects.ticketTriaged, ticketId, { ticket: t, triage });
+  await publish(Subjects.ticketPlanned, ticketId, { ticket: t, category: 'printer', stage: 'executing', plan: [], customerMessage: 'We are clearing the print queue now.', internalNote: `Plan for ${summary}: clear_print_queue` });
+  await publish(Subjects.ticketResolved, ticketId, { ticket: t, category: 'printer', actions: ['clear_print_queue'], evidence: [], customerMessage: 'The print queue was cleared.', internalNote: 'Spooler running, queue empty', handlingSeconds: 95 });
+}
+const pending = async () => Number((await query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".psa_write WHERE status = 'pending'`))[0]!.n);
+const psaId = async (ticketId: string) => (await query<{ psa_ticket_id: string }>(`SELECT psa_ticket_id FROM "${schema}".ticket_map WHERE ticket_id = $1`, [ticketId]))[0]?.psa_ticket_id;
+// The ticket's own description is its first Discussion note on ConnectWise; the rest is the desk's.
+const deskNotes = (notes: CwNote[]) => notes.filter((n) => !n.text.startsWith('Details of '));
+
+test('opens the CW ticket, writes the first response, plan, resolution, time entry and status', async () => {
+  const ticketId = randomUUID();
+  await flow(ticketId, 'Front desk printer queue stuck');
+  const id = await waitFor(() => psaId(ticketId), 30_000, 'PSA ticket');
+  await waitFor(async () => (await pending()) === 0, 30_000, 'writes');
+  const t = await get<{ status: { name: string }; board: { name: string }; company: { identifier: string } }>(`/service/tickets/${id}`);
+  expect(t).toMatchObject({ status: { name: 'Resolved' }, board: { name: 'Service Desk' }, company: { identifier: 'ContosoDental' } });
+  const notes = deskNotes(await get<CwNote[]>(`/service/tickets/${id}/notes?pageSize=100`));
+  expect(notes.map((n) => n.text.split('\n')[0])).toEqual(['Hi Kevin,', 'Desk triage', 'Plan for Front desk printer queue stuck: clear_print_queue', 'We are clearing the print queue now.', 'Desk resolution', 'Hi Kevin,']);
+  expect(notes[5]!.resolutionFlag).toBe(true);
+  const times = await get<Array<{ member: { identifier: string }; workType?: { name: string }; billableOption?: string }>>(`/time/entries?conditions=${encodeURIComponent(`chargeToId = ${id}`)}`);
+  expect(times).toHaveLength(1);
+  expect(times[0]!.member.identifier).toBe('L1Agent');
+}, 90_000);
+
+test('a 503 period at the PSA: writes queue, then every note lands exactly once, in order per ticket', async () => {
+  const ids = Array.from({ length: 5 }, () => randomUUID());
+  sb.ctx.faults.add({ vendor: 'connectwise', kind: 'server_error', value: 503, until: Date.now() + 8000 });
+  for (const [i, id] of ids.entries()) await flow(id, `Outage printer ${i}`);
+  await new Promise((r) => setTimeout(r, 8500));
+  await waitFor(async () => (await pending()) === 0, 90_000, 'drained after the outage');
+  for (const [i, id] of ids.entries()) {
+    const psa = await psaId(id);
+    const notes = deskNotes(await get<CwNote[]>(`/service/tickets/${psa}/notes?pageSize=100`));
+    expect(notes.map((n) => n.text.split('\n')[0])).toEqual(['Hi Kevin,', 'Desk triage', `Plan for Outage printer ${i}: clear_print_queue`, 'We are clearing the print queue now.', 'Desk resolution', 'Hi Kevin,']);
+  }
+  const tickets = await get<unknown[]>(`/service/tickets?conditions=${encodeURIComponent('summary like "Outage printer%"')}&pageSize=100`);
+  expect(tickets).toHaveLength(ids.length);
+}, 180_000);
+
+test('a security escalation moves the ticket to the Security board at priority 1 and pages the on-call', async () => {
+  const ticketId = randomUUID();
+  const t = ticket('Suspicious invoice link clicked');
+  await publish(Subjects.ticketEscalated, ticketId, {
+    ticket: t, category: 'security_incident', stage: 'triage', reason: 'security_incident', reasons: ['credential phishing reported'],
+    summary: { asked: 'User clicked a link in an invoice mail and typed a password', tried: [], learned: ['The link went to a look-alike sign-in page'],
+      context: { client: 'Contoso Dental Group', requester: 'Kevin ONeil', affectedUser: 'kevin.oneil@contoso-dental.example', assets: [], relatedTickets: [], documents: ['Phishing report handling'] },
+      suggestedNextStep: 'Revoke sessions and reset the password after a call-back', confidence: 0.9 },
+    priorityLevel: 2, security: true,
+  });
+  const id = await waitFor(() => psaId(ticketId), 30_000, 'PSA ticket');
+  await waitFor(async () => (await pending()) === 0, 30_000, 'writes');
+  const tk = await get<{ board: { name: string }; priority: { name: string } }>(`/service/tickets/${id}`);
+  expect(tk).toMatchObject({ board: { name: 'Security' }, priority: { name: 'Priority 1 - Critical' } });
+  const notes = deskNotes(await get<CwNote[]>(`/service/tickets/${id}/notes?pageSize=100`));
+  expect(notes.find((n) => n.text.startsWith('ESCALATION SUMMARY'))!.internalAnalysisFlag).toBe(true);
+  const outbox = await (await fetch(`${sb.url}/admin/outbox`)).json() as Array<{ channel: string; body: string }>;
+  expect(outbox.filter((m) => /Security incident: ContosoDental/.test(JSON.stringify(m))).length).toBeGreaterThanOrEqual(1);
+}, 90_000);

@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { headers } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 
-const { NATS_URL = 'nats://127.0.0.1:4222', STREAM, IN, OUT, DURABLE, CONCURRENCY = '32' } = process.env;
+const { NATS_URL = 'nats://127.0.0.1:4222', STREAM, OUT, DURABLE, CONCURRENCY = '32' } = process.env;
 const nc = await connect({ servers: NATS_URL, name: DURABLE });
 const js = jetstream(nc);
 const consumer = await js.consumers.get(STREAM, DURABLE);
@@ -24,7 +24,6 @@ for await (const m of messages) {
       const h = headers();
       if (m.headers?.has('traceparent')) h.set('traceparent', m.headers.get('traceparent'));
       const id = m.headers?.get('Nats-Msg-Id') ?? String(m.seq);
-      h.set('Nats-Msg-Id', `${id}.${OUT}`);
       m.ack();
       if (OUT) await js.publish(OUT, m.data, { msgID: `${id}.${OUT}`, headers: h });
     } finally {

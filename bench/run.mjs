@@ -34,13 +34,20 @@ const result = { tickets, tickets_per_s: null, first_note_p50_ms: null, first_no
 
 let messageBytes = num(opts, 'bytes', 0);
 let desk = null;
+// Interrupted: still stop the desk and drop its schemas and stream.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    say(`${sig}: stopping the desk…`);
+    void (desk?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
 try {
   if (!opts['floor-only']) {
     say(opts.external ? 'using the running desk' : 'starting an isolated desk (sandbox + six services)…');
     desk = await startBenchDesk({ external: Boolean(opts.external), verbose: Boolean(opts.verbose) });
     await registerCallback(desk);
     // A few tickets first: connections, JIT and vendor tokens warm, so the measured run is steady state.
-    await runPipeline(desk, { tickets: 20, concurrency: 4, label: 'warm-up' });
+    await runPipeline(desk, { tickets: 20, concurrency: 4, label: 'warm-up', timeoutMs: 180_000, onProgress: progress });
     say(`throughput: ${tickets} tickets…`);
     const t = await runPipeline(desk, { tickets, concurrency, label: 'throughput', onProgress: progress });
     Object.assign(result, { tickets_per_s: t.tickets_per_s, first_note_p50_ms: t.latency.p50, first_note_p95_ms: t.latency.p95, first_note_p99_ms: t.latency.p99 });

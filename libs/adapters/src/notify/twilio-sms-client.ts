@@ -63,7 +63,9 @@ export class TwilioSmsClient implements NotifyClient {
       };
     } catch (e) {
       throw deliveryFailure(e, 'twilio', (status, body) => {
-        const err = parseTwilioError(body);
+        const parsed = parseTwilioError(body);
+        // Twilio quotes the number; error text ends up in notes and logs, so only its last digits stay.
+        const err = parsed ? { ...parsed, message: parsed.message.replace(/\+?\d[\d\s().-]{5,}\d/g, (n) => `…${n.replace(/\D/g, '').slice(-4)}`) } : null;
         if (err && INVALID_NUMBER_CODES.has(err.code)) return { reason: 'invalid_recipient', code: String(err.code), detail: `invalid number (${err.code}): ${err.message}` };
         if (err && (status === 401 || status === 403)) return { reason: 'auth', code: String(err.code), detail: `credentials refused (${err.code})` };
         if (err) return { reason: 'rejected', code: String(err.code), detail: `rejected (${err.code}): ${err.message}` };

@@ -49,6 +49,8 @@ describe('notify providers against the sandbox', () => {
     expect(err).toBeInstanceOf(NotifyDeliveryError);
     expect(err).toMatchObject({ reason: 'invalid_recipient', providerCode: '21211', temporary: false });
     expect(String((err as Error).message)).not.toContain('Qx7-harbor-19');
+    expect(String((err as Error).message)).toContain('…0001');
+    expect(String((err as Error).message)).not.toContain('15005550001');
     expect(JSON.stringify(err)).not.toContain('Qx7-harbor-19');
   });
 

@@ -51,7 +51,12 @@ export async function createDeskApp(opts: BootstrapOptions): Promise<DeskApp> {
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;
   core.log.info({ url, stream: core.nats.stream, schema: core.schema }, `${opts.name} listening`);
-  return { app, core, transport, url, close: () => app.close() };
+  const close = async () => {
+    // Stop taking HTTP requests first (in-flight ones finish): they would fail once the pool is closed.
+    await new Promise<void>((resolve) => app.getHttpServer().close(() => resolve()));
+    await app.close();
+  };
+  return { app, core, transport, url, close };
 }
 
 /** `main.ts` of every service: start, and drain cleanly on SIGTERM/SIGINT. */

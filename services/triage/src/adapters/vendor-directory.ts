@@ -1,6 +1,6 @@
 import { AdapterRegistry } from '@desk/adapters';
 import type { Logger } from 'pino';
-import { ClientDirectory, DirDevice } from '../domain/entities/directory';
+import { ClientDirectory, DirDevice, PRIVILEGED_GROUP_NAME } from '../domain/entities/directory';
 
 /**
  * Builds each client's directory from the vendors the desk config names: PSA contacts and configurations,
@@ -68,6 +68,39 @@ export class VendorDirectorySource {
     }
     if (configs.status === 'rejected' && devices.status === 'rejected') this.log.warn({ client: identifier }, 'triage directory: PSA configurations and RMM devices unavailable, using the overlay');
     dir.devices = [...merged.values()];
+    if (!base) await this.enrichFromIdentity(identifier, dir);
     return dir;
+  }
+
+  /**
+   * Without an overlay, the identity system tells us account state and group memberships of the
+   * contacts' accounts; the groups seen there form the client's group list (types from Graph flags,
+   * privileged by name). Failures leave the lists as they are.
+   */
+  private async enrichFromIdentity(identifier: string, dir: ClientDirectory): Promise<void> {
+    const upns = dir.contacts.map((c) => c.upn).filter((u): u is string => !!u);
+    const groups = new Map<string, ClientDirectory['groups'][number]>();
+    const users: ClientDirectory['users'] = [];
+    try {
+      const identity = this.registry.identity(identifier);
+      for (let i = 0; i < upns.length; i += 8) {
+        // Eight at a time: enough to be quick, few enough to stay far from Graph throttling.
+        await Promise.all(upns.slice(i, i + 8).map(async (upn) => {
+          const [user, memberOf] = await Promise.all([identity.getUser(upn), identity.listUserGroups(upn).catch(() => [])]);
+          if (!user) return;
+          for (const g of memberOf) {
+            // Mail-enabled, not security-enabled is a distribution list *or* a Microsoft 365 group: Graph's flags
+            // cannot tell them apart, so the type stays unknown and the classifier decides the category.
+            const type = g.securityEnabled && !g.mailEnabled ? 'security' : 'unknown';
+            groups.set(g.displayName.toLowerCase(), { name: g.displayName, type, privileged: PRIVILEGED_GROUP_NAME.test(g.displayName) });
+          }
+          users.push({ upn: user.upn, displayName: user.displayName, accountType: 'unknown', enabled: user.accountEnabled, groups: memberOf.map((g) => g.displayName) });
+        }));
+      }
+    } catch (e) {
+      this.log.warn({ client: identifier, err: e instanceof Error ? e.message : String(e) }, 'triage directory: identity unavailable');
+    }
+    if (users.length) dir.users = users;
+    if (groups.size) dir.groups = [...groups.values()];
   }
 }

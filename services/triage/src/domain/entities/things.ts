@@ -135,6 +135,11 @@ export function resolveServices(text: string, dir: ClientDirectory, alertConditi
   if (/print spooler/i.test(text)) mentions.add('Spooler');
   const out: Entity[] = [];
   for (const m of mentions) {
+    if (names.size === 0) {
+      // The inventory has no service lists (vendor mode): name it, but do not claim it was checked.
+      out.push({ kind: 'service', mention: m, ref: m, confidence: 0.7, note: 'not checked: the inventory lists no services' });
+      continue;
+    }
     const name = [...names].find((n) => n.toLowerCase() === m.toLowerCase());
     const host = deviceHost ? dir.devices.find((d) => d.hostname.toLowerCase() === deviceHost.toLowerCase()) : undefined;
     const onHost = host && name ? host.services.some((s) => s.toLowerCase() === name.toLowerCase()) : null;

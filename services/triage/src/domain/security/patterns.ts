@@ -39,7 +39,7 @@ export const SIGNAL_PATTERNS: SignalPattern[] = [
 ];
 
 /** Privileged targets named in the text, whatever the directory says. */
-export const PRIVILEGED_TEXT = /\b(domain|global|enterprise|schema|exchange|local|tenant|billing|security|privileged role|sharepoint) admin(istrator)?s?\b|\badmin(istrator)? (rights|access|privileges?|role|account|permissions)\b|\bmake (me|him|her|them) (an? )?(admin|administrator|owner)\b|\bfull (control|admin)\b|\b(elevated|elevate) (rights|access|privileges?)\b|\bbreak-?glass\b/i;
+export const PRIVILEGED_TEXT = /\b[\w-]+-admins?\b|\b(domain|global|enterprise|schema|exchange|local|tenant|billing|security|privileged role|sharepoint) admin(istrator)?s?\b|\badmin(istrator)? (rights|access|privileges?|role|account|permissions)\b|\bmake (me|him|her|them) (an? )?(admin|administrator|owner)\b|\bfull (control|admin)\b|\b(elevated|elevate) (rights|access|privileges?)\b|\bbreak-?glass\b/i;
 
 /** Phrases that deny having or needing admin rights: not an elevation request. */
 export const PRIVILEGE_NEGATION = /(don'?t|do not|doesn'?t|does not|no|without|never) (have |need |has |want )?(local |the )?admin(istrator)? (rights|access|privileges?|password)|asks? (me )?for (an )?admin(istrator)? (password|credentials)/i;

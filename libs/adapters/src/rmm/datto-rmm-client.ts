@@ -109,6 +109,9 @@ export class DattoRmmClient implements RmmClient {
   async runScript(deviceId: string, script: string, parameters: Record<string, string>): Promise<RmmJob> {
     const res = await this.http.request({ method: 'GET', path: `/api/v2/device/${encodeURIComponent(deviceId)}` });
     const device = parseBody('datto', Device, res.body, 'device');
+    if (device.siteUid !== undefined && device.siteUid !== this.conn.siteUid) {
+      throw new VendorNotFoundError(`datto: device ${deviceId} is not in site ${this.conn.siteUid}`, 'datto', 404, null);
+    }
     // Datto would queue the job until it expires; the desk wants to know now.
     if (!device.online) throw new RmmDeviceOfflineError(`datto: device ${device.hostname} is offline`, 'datto', null);
     const componentUid = await this.componentUid(script);

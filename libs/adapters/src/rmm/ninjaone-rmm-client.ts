@@ -133,9 +133,14 @@ export class NinjaOneRmmClient implements RmmClient {
     return { id: jobId, deviceId, script, status: latest.statusCode === 'STARTED' ? 'running' : 'pending', output: null };
   }
 
+  /** A device of this client's organization; another client's device is not found (never acted on). */
   private async getDevice(deviceId: string): Promise<RmmDevice> {
     const res = await this.http.request({ method: 'GET', path: `/v2/device/${encodeURIComponent(deviceId)}` });
-    return this.toDevice(parseBody('ninjaone', Device, res.body, 'device'));
+    const d = parseBody('ninjaone', Device, res.body, 'device');
+    if (d.organizationId !== undefined && String(d.organizationId) !== this.conn.organizationId) {
+      throw new VendorNotFoundError(`ninjaone: device ${deviceId} is not in organization ${this.conn.organizationId}`, 'ninjaone', 404, null);
+    }
+    return this.toDevice(d);
   }
 
   private async scriptId(deviceId: string, name: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { startTestSandbox } from '../../../../sandbox/test/sandbox-harness';
 import {
   createRmmClient, DattoRmmClient, NinjaOneRmmClient, RmmClient, RmmDeviceOfflineError, RmmJob, RmmScriptNotFoundError, VendorAuthError,
-  VendorUnavailableError,
+  VendorNotFoundError, VendorUnavailableError,
 } from '@desk/adapters';
 
 type Sb = Awaited<ReturnType<typeof startTestSandbox>>;
@@ -95,6 +95,9 @@ describe('RMM adapters against the sandbox', () => {
       await expect(rmm.runScript(offline.id, 'Refresh-SoftwareInventory', {})).rejects.toBeInstanceOf(RmmDeviceOfflineError);
       const online = (await rmm.findDevice('CDG-CH-SRV01'))!;
       await expect(rmm.runScript(online.id, 'Format-Everything', {})).rejects.toBeInstanceOf(RmmScriptNotFoundError);
+      // A device of another client in the same NinjaOne tenant is never acted on.
+      const tailspin = (await new NinjaOneRmmClient(ninjaConn(sb, '103'), 'TailspinMfg', fast).findDevice('TSP-SRV-APP01'))!;
+      await expect(rmm.runScript(tailspin.id, 'Refresh-SoftwareInventory', {})).rejects.toBeInstanceOf(VendorNotFoundError);
       expect(await sb.calls.list({ vendor: 'ninjaone', pathContains: '/script/run' })).toHaveLength(0);
     });
 

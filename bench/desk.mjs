@@ -58,11 +58,7 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
     }
     child.once('exit', (code) => reject(new Error(`desk exited (${code}) before ready:\n${tail.join('\n')}`)));
   });
-  await ready;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
-    }
+  const cleanup = async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     const rows = (await client.query('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`bench${id}_%`])).rows;
@@ -72,6 +68,18 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
     await (await jetstreamManager(nc)).streams.delete(env.NATS_STREAM).catch(() => false);
     await nc.close();
   };
+  const stop = async () => {
+    if (child.exitCode === null) {
+      await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+    }
+    await cleanup();
+  };
+  try {
+    await ready;
+  } catch (e) {
+    await cleanup().catch(() => undefined);
+    throw e;
+  }
   return {
     sandboxUrl: env.SANDBOX_URL, intakeUrl: `http://127.0.0.1:${ports.intake}`, natsUrl, databaseUrl,
     sandboxSchema: env.SANDBOX_DB_SCHEMA, stream: env.NATS_STREAM, stop,

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import type { Router } from 'express';
@@ -25,6 +26,8 @@ export interface SandboxOptions {
   /** Defaults to every mount in vendors/index.ts. */
   mounts?: VendorEntry[];
   adminExtras?: Array<(r: Router) => void>;
+  /** Serve HTTPS with this key pair (for clients that only speak https://, e.g. some vendor SDKs). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RunningSandbox {
@@ -76,10 +79,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const rt: SandboxRuntime = { schema, vendors: mounts.map((m) => ({ vendor: m.vendor, prefix: m.prefix })), loadMs, reset };
   const app = createApp(ctx, rt, mounts, opts.adminExtras);
   const server = await new Promise<Server>((resolve, reject) => {
+    if (opts.tls) {
+      const s = createHttpsServer(opts.tls, app);
+      s.once('error', reject);
+      s.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(s as unknown as Server));
+      return;
+    }
     const s = app.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   if (!ctx.baseUrl) ctx.baseUrl = url;
   return {
     ctx, store, calls, url, server, loadMs, reset,

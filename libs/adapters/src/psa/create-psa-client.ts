@@ -5,10 +5,9 @@ import { ConnectWisePsaClient } from './connectwise/connectwise-psa-client';
 import { HaloPsaClient } from './halopsa/halopsa-psa-client';
 import { AutotaskPsaClient } from './autotask/autotask-psa-client';
 
-export interface PsaClientOptions {
-  timeoutMs?: number;
-  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-}
+import type { PsaClientOptions } from './psa-options';
+
+export type { PsaClientOptions };
 
 /** The PSA adapter for a connection: which vendor is configuration only. */
 export function createPsaClient(conn: PsaConnection, observe?: VendorCallObserver, opts: PsaClientOptions = {}): PsaClient {

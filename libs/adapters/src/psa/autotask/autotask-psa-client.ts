@@ -6,6 +6,7 @@ import type { VendorCallObserver } from '../../observe';
 import type {
   CreatePsaTicket, PsaAgreement, PsaClient, PsaConfiguration, PsaContact, PsaMember, PsaNote, PsaTicket, PsaTicketQuery, PsaTimeEntry,
 } from '../psa-client';
+import type { PsaClientOptions } from '../psa-options';
 import { type Rec, arr, num, obj, record, requireNum, splitList, str, unknownName } from '../shared';
 
 type Conn = Extract<PsaConnection, { system: 'autotask' }>;
@@ -26,10 +27,12 @@ const udf = (r: Rec, name: string): string | null => {
 export class AutotaskPsaClient implements PsaClient {
   readonly system: PsaSystem = 'autotask';
   private readonly http: HttpClient;
+  private readonly pageSize: number;
   private picklists: Record<'status' | 'priority' | 'queueID', Pick[]> | null = null;
   private companies: Rec[] | null = null;
 
-  constructor(conn: Conn, observe?: VendorCallObserver, opts: { timeoutMs?: number; retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } } = {}) {
+  constructor(conn: Conn, observe?: VendorCallObserver, opts: PsaClientOptions = {}) {
+    this.pageSize = opts.pageSize ?? 500;
     this.http = new HttpClient({
       vendor: V, baseUrl: `${conn.baseUrl.replace(/\/+$/, '')}/V1.0`, timeoutMs: opts.timeoutMs, retry: opts.retry, onCall: observe,
       headers: { ApiIntegrationCode: conn.apiIntegrationCode, UserName: conn.username, Secret: conn.secret },
@@ -39,7 +42,7 @@ export class AutotaskPsaClient implements PsaClient {
   /** Runs a query and follows `nextPageUrl` until `max` items. Queries are read-only, so retries are safe. */
   private async query(entity: string, filter: Filter[], max = 5000): Promise<Rec[]> {
     const out: Rec[] = [];
-    let body = record((await this.http.request({ method: 'POST', path: `/${entity}/query`, json: { filter, MaxRecords: Math.min(500, max) }, idempotent: true })).body, V, `${entity} query`);
+    let body = record((await this.http.request({ method: 'POST', path: `/${entity}/query`, json: { filter, MaxRecords: Math.min(this.pageSize, 500, max) }, idempotent: true })).body, V, `${entity} query`);
     for (;;) {
       out.push(...arr(body.items, V, `${entity} items`));
       const next = str(obj(body.pageDetails)?.nextPageUrl);

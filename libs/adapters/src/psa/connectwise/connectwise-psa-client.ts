@@ -5,6 +5,7 @@ import type { VendorCallObserver } from '../../observe';
 import type {
   CreatePsaTicket, PsaAgreement, PsaClient, PsaConfiguration, PsaContact, PsaMember, PsaNote, PsaTicket, PsaTicketQuery, PsaTimeEntry,
 } from '../psa-client';
+import type { PsaClientOptions } from '../psa-options';
 import { type Rec, arr, mapLimit, num, obj, record, requireNum, splitList, str, unknownName } from '../shared';
 
 type Conn = Extract<PsaConnection, { system: 'connectwise' }>;
@@ -18,8 +19,10 @@ const cwDate = (iso: string) => `[${new Date(iso).toISOString().replace(/\.\d{3}
 export class ConnectWisePsaClient implements PsaClient {
   readonly system: PsaSystem = 'connectwise';
   private readonly http: HttpClient;
+  private readonly pageSize: number;
 
-  constructor(conn: Conn, observe?: VendorCallObserver, opts: { timeoutMs?: number; retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } } = {}) {
+  constructor(conn: Conn, observe?: VendorCallObserver, opts: PsaClientOptions = {}) {
+    this.pageSize = opts.pageSize ?? 1000;
     this.http = new HttpClient({
       vendor: V, baseUrl: conn.baseUrl, timeoutMs: opts.timeoutMs, retry: opts.retry, onCall: observe,
       headers: {
@@ -33,7 +36,7 @@ export class ConnectWisePsaClient implements PsaClient {
   /** Follows `Link: <...>; rel="next"` until `max` records. */
   private async all(path: string, query: Record<string, string | number | undefined>, max = 5000): Promise<Rec[]> {
     const out: Rec[] = [];
-    let next: string | null = this.http.url(path, { pageSize: Math.min(1000, max), ...query });
+    let next: string | null = this.http.url(path, { pageSize: Math.min(this.pageSize, max), ...query });
     while (next && out.length < max) {
       const res: { body: unknown; headers: Headers } = await this.http.request({ method: 'GET', path: next });
       out.push(...arr(res.body, V, path));

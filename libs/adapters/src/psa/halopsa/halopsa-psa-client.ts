@@ -5,12 +5,12 @@ import type { VendorCallObserver } from '../../observe';
 import type {
   CreatePsaTicket, PsaAgreement, PsaClient, PsaConfiguration, PsaContact, PsaMember, PsaNote, PsaTicket, PsaTicketQuery, PsaTimeEntry,
 } from '../psa-client';
+import type { PsaClientOptions } from '../psa-options';
 import { type Rec, arr, num, record, requireNum, sameIdentifier, splitList, str, unknownName } from '../shared';
 import { HaloTokenSource } from './halo-token';
 
 type Conn = Extract<PsaConnection, { system: 'halopsa' }>;
 const V = 'halopsa';
-const PAGE = 100;
 
 /**
  * HaloPSA: OAuth client credentials, array upserts on POST, `pageinate/page_size/page_no` paging.
@@ -20,9 +20,11 @@ const PAGE = 100;
 export class HaloPsaClient implements PsaClient {
   readonly system: PsaSystem = 'halopsa';
   private readonly http: HttpClient;
+  private readonly pageSize: number;
   private clients: Rec[] | null = null;
 
-  constructor(conn: Conn, observe?: VendorCallObserver, opts: { timeoutMs?: number; retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number } } = {}) {
+  constructor(conn: Conn, observe?: VendorCallObserver, opts: PsaClientOptions = {}) {
+    this.pageSize = opts.pageSize ?? 100;
     const tokens = new HaloTokenSource({ baseUrl: conn.baseUrl, tenant: conn.tenant, clientId: conn.clientId, clientSecret: conn.clientSecret, timeoutMs: opts.timeoutMs });
     this.http = new HttpClient({
       vendor: V, baseUrl: `${conn.baseUrl.replace(/\/+$/, '')}/api`, timeoutMs: opts.timeoutMs, retry: opts.retry, onCall: observe,
@@ -43,10 +45,10 @@ export class HaloPsaClient implements PsaClient {
   private async pages(path: string, key: string, query: Record<string, string | number | boolean | undefined>, max: number): Promise<Rec[]> {
     const out: Rec[] = [];
     for (let page = 1; out.length < max; page++) {
-      const body = record(await this.get(path, { ...query, pageinate: true, page_size: PAGE, page_no: page }), V, path);
+      const body = record(await this.get(path, { ...query, pageinate: true, page_size: this.pageSize, page_no: page }), V, path);
       const rows = arr(body[key], V, `${path} ${key}`);
       out.push(...rows);
-      if (rows.length < PAGE || out.length >= (num(body.record_count) ?? 0)) break;
+      if (rows.length < this.pageSize || out.length >= (num(body.record_count) ?? 0)) break;
     }
     return out.slice(0, max);
   }

@@ -1,0 +1,3 @@
+import { psaContract } from './psa-contract';
+
+psaContract('connectwise');

@@ -2,7 +2,7 @@ import { KnowledgeSearchReplyV1, KnowledgeSearchRequestV1 } from '@desk/contract
 import { Embedder } from '../adapters/embedder';
 import { cosine, RankedList, reciprocalRankFusion } from '../domain/rrf';
 import { Db } from '../persistence/db';
-import { queryWords, SearchScope, SearchStore } from '../persistence/search-store';
+import { queryWords, ScoredRow, SearchScope, SearchStore } from '../persistence/search-store';
 import { ExampleStore } from '../persistence/example-store';
 import { KnowledgeMetrics, noMetrics } from './ports';
 
@@ -43,14 +43,16 @@ export class SearchService {
     const limit = req.limit ?? 5;
     const text = req.query.slice(0, 4000);
     const fixes = await this.store.corrections(this.db, scope.clientIdentifier, queryWords(text));
-    const [title, fts, emb, cat] = await Promise.all([
-      this.store.fullText(this.db, scope, text, fixes, this.opts.depth, true),
-      this.store.fullText(this.db, scope, text, fixes, this.opts.depth),
+    const [scored, emb, votes] = await Promise.all([
+      this.store.rank(this.db, scope, text, fixes),
       this.embeddingList(scope, text),
-      this.categoryList(scope, text, req.excludeExamples ?? []),
+      this.categoryVotes(scope, text, req.excludeExamples ?? []),
     ]);
+    const ordered = (score: (r: ScoredRow) => number) => scored.filter((r) => score(r) > 0)
+      .sort((a, b) => score(b) - score(a) || a.docId.localeCompare(b.docId)).slice(0, this.opts.depth);
+    const fts = ordered((r) => r.fts);
     const lists: RankedList[] = [
-      { name: 'title', keys: title.map(keyOf), weight: this.weights.title },
+      { name: 'title', keys: ordered((r) => r.title).map(keyOf), weight: this.weights.title },
       { name: 'fts', keys: fts.map(keyOf), weight: this.weights.fts },
     ];
     // Trigram similarity of titles and headings carries a query whose words all missed (misspelt, run together);
@@ -60,10 +62,12 @@ export class SearchService {
       lists.push({ name: 'trigram', keys: tri.map(keyOf), weight: fts.length ? this.weights.trigram : 1 });
     }
     if (emb) lists.push({ name: 'embedding', keys: emb, weight: this.weights.embedding });
-    if (cat) {
-      // Within the voted category, keep the lexical order.
+    if (votes?.size) {
+      // Candidates of the categories similar tickets were labelled with, strongest vote first, lexical order within.
       const lexical = new Map(fts.map((r, i) => [keyOf(r), i]));
-      cat.sort((a, b) => b.vote - a.vote || (lexical.get(a.key) ?? 1e9) - (lexical.get(b.key) ?? 1e9));
+      const cat = scored.filter((r) => r.category && votes.has(r.category))
+        .map((r) => ({ key: keyOf(r), vote: votes.get(r.category!)! }))
+        .sort((a, b) => b.vote - a.vote || (lexical.get(a.key) ?? 1e9) - (lexical.get(b.key) ?? 1e9));
       lists.push({ name: 'category', keys: cat.map((c) => c.key), weight: this.weights.category });
     }
     const fused = reciprocalRankFusion(lists, this.opts.rrfK).slice(0, limit);
@@ -88,13 +92,10 @@ export class SearchService {
     return rows.map((r) => r.docId);
   }
 
-  /** Candidates ranked by how strongly similar labelled tickets vote for their category. */
-  private async categoryList(scope: SearchScope, text: string, exclude: string[]): Promise<Array<{ key: string; vote: number }> | null> {
+  /** Category → vote of the most similar labelled tickets (null when there are none or a category is given). */
+  private async categoryVotes(scope: SearchScope, text: string, exclude: string[]): Promise<Map<string, number> | null> {
     if (!this.examples || scope.category) return null;
-    const votes = await this.examples.vote(this.db, text, this.weights.neighbours, exclude);
-    if (!votes.size) return null;
-    const cands = await this.store.candidateCategories(this.db, scope);
-    return cands.filter((c) => c.category && votes.has(c.category)).map((c) => ({ key: keyOf(c), vote: votes.get(c.category!)! }));
+    return this.examples.vote(this.db, text, this.weights.neighbours, exclude);
   }
 
   private async embeddingList(scope: SearchScope, text: string): Promise<string[] | null> {

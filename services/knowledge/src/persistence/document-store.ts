@@ -97,7 +97,12 @@ export class DocumentStore {
       `SELECT scope_key, doc_id, scope, client_identifier, source, title, url, updated, category, header_status, header_errors,
               automation, sections
          FROM ${this.s}.document
-        WHERE category = $2 AND ((scope = 'client' AND client_key = lower($1::text)) OR scope = 'global')`,
+        WHERE category = $2 AND scope = 'client' AND client_key = lower($1::text)
+       UNION ALL
+       SELECT scope_key, doc_id, scope, client_identifier, source, title, url, updated, category, header_status, header_errors,
+              automation, sections
+         FROM ${this.s}.document
+        WHERE category = $2 AND scope = 'global'`,
       [clientIdentifier, category]);
     return rows.map(toResolvable);
   }

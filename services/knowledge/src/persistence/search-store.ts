@@ -9,7 +9,13 @@ export interface SearchScope {
 export interface RankedRow {
   scopeKey: string;
   docId: string;
-  score: number;
+  score?: number;
+}
+
+export interface ScoredRow extends RankedRow {
+  category: string | null;
+  fts: number;
+  title: number;
 }
 
 export interface HitRow {
@@ -22,6 +28,8 @@ export interface HitRow {
 }
 
 /**
+ * (Used as a MATERIALIZED CTE: the client filter must run first. Left to itself the planner may answer an
+ * OR query of common words from the GIN index over every client's documents, which is far slower.)
  * The candidate set of every search: the client's own documents plus the MSP-wide ones its documents do not
  * replace (the resolution rule applied to search), optionally one category. Parameters: $1 client, $2 category.
  */
@@ -62,36 +70,44 @@ export class SearchStore {
   /** Ticket words unknown to the client's (and the global) vocabulary, replaced by their nearest known word. */
   async corrections(sql: Sql, clientIdentifier: string | null, words: string[], minSimilarity = 0.45): Promise<string[]> {
     if (!words.length) return [];
+    // Only words that are neither stop words nor already known are looked up by similarity (the costly part).
     const rows = await sql.query<{ word: string }>(
-      `SELECT DISTINCT ON (w) l.word
-         FROM unnest($2::text[]) AS w
-         JOIN ${this.s}.lexicon l ON l.client_key IN (coalesce(lower($1::text), ''), '') AND l.word OPERATOR(public.%) w
-        WHERE NOT EXISTS (SELECT 1 FROM ${this.s}.lexicon x WHERE x.client_key IN (coalesce(lower($1::text), ''), '') AND x.word = w)
-          AND public.similarity(l.word, w) >= $3
-        ORDER BY w, public.similarity(l.word, w) DESC, l.word`,
+      `WITH unknown AS MATERIALIZED (
+         SELECT w FROM unnest($2::text[]) AS w
+          WHERE length(to_tsvector('english', w)) > 0
+            AND NOT EXISTS (SELECT 1 FROM ${this.s}.lexicon x WHERE x.client_key IN (coalesce(lower($1::text), ''), '') AND x.word = w)
+          LIMIT 12
+       )
+       SELECT DISTINCT ON (u.w) l.word
+         FROM unknown u
+         JOIN ${this.s}.lexicon l ON l.word OPERATOR(public.%) u.w
+        WHERE l.client_key IN (coalesce(lower($1::text), ''), '') AND public.similarity(l.word, u.w) >= $3
+        ORDER BY u.w, public.similarity(l.word, u.w) DESC, l.word`,
       [clientIdentifier, words, minSimilarity]);
     return rows.map((r) => r.word);
   }
 
   /**
-   * Full-text ranking: any ticket word may match (OR), weighted title/headings/body, cover density.
-   * `titleOnly` ranks on the title-weight lexemes alone (title + category vocabulary): what the page is about.
+   * Full-text scores of every candidate in one pass: any ticket word may match (OR), weighted
+   * title/headings/body, cover density (`fts`), and the same on the title-weight lexemes alone, i.e. title +
+   * category vocabulary (`title`: what the page is about). Candidates are one client's documents plus the
+   * global ones, so returning all of them (with their category, for the category vote) stays small.
    */
-  async fullText(sql: Sql, scope: SearchScope, text: string, extraWords: string[], limit: number, titleOnly = false): Promise<RankedRow[]> {
-    const vector = titleOnly ? `ts_filter(cand.tsv, '{a}')` : 'cand.tsv';
-    const rows = await sql.query<{ scope_key: string; doc_id: string; score: number }>(
+  async rank(sql: Sql, scope: SearchScope, text: string, extraWords: string[]): Promise<ScoredRow[]> {
+    const rows = await sql.query<{ scope_key: string; doc_id: string; category: string | null; fts: number; title: number }>(
       `WITH q AS (
          SELECT to_tsquery('simple', coalesce((
            SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ')
              FROM unnest(to_tsvector('english', $3::text || ' ' || array_to_string($4::text[], ' ')))), '')) AS tsq
-       )
-       SELECT cand.scope_key, cand.doc_id, ts_rank_cd($6::float4[], ${vector}, q.tsq, $7::int)::float8 AS score
-         FROM (${candidates(this.s)}) cand, q
-        WHERE ${vector} @@ q.tsq
-        ORDER BY score DESC, cand.doc_id
-        LIMIT $5`,
-      [scope.clientIdentifier, scope.category, text, extraWords, limit, this.tuning.weights, this.tuning.normalization]);
-    return rows.map((r) => ({ scopeKey: r.scope_key, docId: r.doc_id, score: Number(r.score) }));
+       ),
+       cand AS MATERIALIZED (${candidates(this.s)}),
+       v AS (SELECT cand.scope_key, cand.doc_id, cand.category, cand.tsv, ts_filter(cand.tsv, '{a}') AS head FROM cand)
+       SELECT v.scope_key, v.doc_id, v.category,
+              CASE WHEN v.tsv @@ q.tsq THEN ts_rank_cd($5::float4[], v.tsv, q.tsq, $6::int) ELSE 0 END::float8 AS fts,
+              CASE WHEN v.head @@ q.tsq THEN ts_rank_cd($5::float4[], v.head, q.tsq, $6::int) ELSE 0 END::float8 AS title
+         FROM v, q`,
+      [scope.clientIdentifier, scope.category, text, extraWords, this.tuning.weights, this.tuning.normalization]);
+    return rows.map((r) => ({ scopeKey: r.scope_key, docId: r.doc_id, category: r.category, fts: Number(r.fts), title: Number(r.title) }));
   }
 
   /** Trigram ranking: how well the title and headings appear in the ticket, tolerant of misspellings. */
@@ -104,13 +120,6 @@ export class SearchStore {
         LIMIT $4`,
       [scope.clientIdentifier, scope.category, text.slice(0, 2000), limit]);
     return rows.filter((r) => Number(r.score) > 0.1).map((r) => ({ scopeKey: r.scope_key, docId: r.doc_id, score: Number(r.score) }));
-  }
-
-  /** Every candidate with its category (small: one client's documents plus the global ones). */
-  async candidateCategories(sql: Sql, scope: SearchScope): Promise<Array<{ scopeKey: string; docId: string; category: string | null }>> {
-    const rows = await sql.query<{ scope_key: string; doc_id: string; category: string | null }>(
-      `SELECT cand.scope_key, cand.doc_id, cand.category FROM (${candidates(this.s)}) cand`, [scope.clientIdentifier, scope.category]);
-    return rows.map((r) => ({ scopeKey: r.scope_key, docId: r.doc_id, category: r.category }));
   }
 
   /** Stored embeddings of the candidate set (only when embeddings are configured). */

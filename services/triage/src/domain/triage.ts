@@ -99,6 +99,7 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
     security, clientKnown: dir !== null, requesterOnFile: requester !== null, affectedResolved: resolution.affected.upn !== null,
     affectedAmbiguous: resolution.affected.ambiguous, protectedTarget: resolution.protectedTarget, afterHours,
     housekeeping: isHousekeeping(clean.summary, clean.description),
+    offlineDevice: resolution.entities.find((e) => (e.kind === 'device') && e.ref && e.note === 'device is offline')?.ref ?? null,
     wideOutage: !isAlert && WIDE_OUTAGE_CATEGORIES.has(decision.category) && priority.reasons.includes('many users affected'),
   });
 

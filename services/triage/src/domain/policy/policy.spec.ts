@@ -39,7 +39,7 @@ describe('route', () => {
     category: 'password_reset', confidence: 0.97,
     policy: { mode: 'autonomous', minConfidence: 0.9, afterHours: 'same', killSwitch: null, source: '*:password_reset' },
     badInput: null, security: { flagged: false, incident: false, signals: [] }, clientKnown: true, requesterOnFile: true,
-    affectedResolved: true, affectedAmbiguous: false, protectedTarget: null, afterHours: false, housekeeping: false, wideOutage: false,
+    affectedResolved: true, affectedAmbiguous: false, protectedTarget: null, afterHours: false, housekeeping: false, wideOutage: false, offlineDevice: null,
   };
 
   it('writes down every blocker', () => {
@@ -54,6 +54,12 @@ describe('route', () => {
     expect(decideRoute({ ...base, security: { flagged: true, incident: false, signals: ['privilege_elevation'] } }).escalation).toBe('privileged_target');
     expect(decideRoute({ ...base, category: 'hardware' }).escalation).toBe('out_of_scope');
     expect(decideRoute({ ...base, badInput: 'empty' }).escalation).toBe('bad_input');
+  });
+
+  it('does not plan remote work on an offline device', () => {
+    const r = decideRoute({ ...base, category: 'software_reinstall', offlineDevice: 'X-LT-01' });
+    expect(r.route.decision).toBe('escalate');
+    expect(r.route.reasons.join(' ')).toMatch(/X-LT-01 is offline/);
   });
 
   it('asks for clarification instead of escalating an ambiguous affected user', () => {

@@ -1,6 +1,9 @@
 import { EscalationReason, Route, TicketCategory } from '@desk/contracts';
 import { EffectivePolicy, IDENTITY_CATEGORIES, NEVER_AUTONOMOUS } from './policy';
 
+/** Categories whose fix runs a script on a device through the RMM. */
+const DEVICE_ACTIONS: ReadonlySet<TicketCategory> = new Set<TicketCategory>(['software_install', 'software_reinstall', 'service_restart']);
+
 export interface RouteInput {
   category: TicketCategory;
   confidence: number;
@@ -15,6 +18,8 @@ export interface RouteInput {
   housekeeping: boolean;
   /** An outage many users feel (network, mail): a technician owns it. */
   wideOutage: boolean;
+  /** A device the action would run on that the RMM reports offline (nothing can run remotely). */
+  offlineDevice: string | null;
   /** Why the target account must not be changed by automation (disabled, shared, privileged...), if so. */
   protectedTarget: string | null;
   afterHours: boolean;
@@ -51,6 +56,7 @@ export function decideRoute(i: RouteInput): RouteDecision {
     if (!i.affectedResolved && !i.affectedAmbiguous) blockers.push('affected user could not be resolved');
     if (i.protectedTarget) blockers.push(`protected account: ${i.protectedTarget}`);
   }
+  if (i.offlineDevice && DEVICE_ACTIONS.has(i.category)) blockers.push(`device ${i.offlineDevice} is offline: nothing can run on it remotely`);
   if (policy.mode === 'off') blockers.push(`policy is off for ${i.category} (${policy.source})`);
   if (i.confidence < policy.minConfidence) blockers.push(`low confidence: ${i.confidence.toFixed(2)} < ${policy.minConfidence.toFixed(2)}`);
   if (blockers.length) {

@@ -44,7 +44,8 @@ const Audit = z.object({ bios: z.object({ serialNumber: z.string().nullable().op
  * password grant, cached and refreshed on 401). One site per MSP client. Scripts are components started
  * as quick jobs; `getJob` reads `/job/{uid}/results/{deviceUid}` and the job's stdout/stderr.
  * Device ids are Datto device UIDs. Datto exposes no Windows service inventory: `listServices` reports
- * what the service monitors say (open `status_ctx` alerts = stopped, resolved ones = running again).
+ * what the service monitors say (open `status_ctx` alerts = stopped, resolved ones = running again), so a
+ * service that never stopped nor was restarted is absent from the list (unknown, not missing).
  */
 export class DattoRmmClient implements RmmClient {
   readonly system = 'datto' as const;

@@ -163,6 +163,11 @@ describe('RMM adapters against the sandbox', () => {
       const { final } = await untilDone(alder, await alder.runScript(laptop.id, 'Clear-PrintQueue', { printerName: '' }));
       expect(final.status).toBe('succeeded');
       expect(await alder.listServices(laptop.id)).toEqual([{ name: 'Spooler', status: 'running' }]);
+      // A service that was already running shows up once a restart went through its monitor.
+      const dc = (await rmm.findDevice('WC-DC01'))!;
+      expect((await rmm.listServices(dc.id)).find((x) => x.name === 'DNS')).toBeUndefined();
+      expect((await untilDone(rmm, await rmm.runScript(dc.id, 'Restart-WindowsService', { serviceName: 'DNS' }))).final.status).toBe('succeeded');
+      expect((await rmm.listServices(dc.id)).find((x) => x.name === 'DNS')).toEqual({ name: 'DNS', status: 'running' });
     });
 
     it('fails fast on an offline device; a device dropping offline mid-job ends failed', async () => {

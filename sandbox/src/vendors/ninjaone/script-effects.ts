@@ -66,9 +66,10 @@ async function restartService(ctx: SandboxContext, d: StoredDevice, name: string
   const svc = d.services.find((s) => s.name.toLowerCase() === name.toLowerCase());
   if (!svc) return fail(`Restart-Service : Cannot find any service with service name '${name}'.`);
   const services = d.services.map((s) => (s === svc ? { name: s.name, status: 'running' as const } : s));
-  const recoveries = svc.status === 'stopped'
-    ? [...(d.serviceRecoveries ?? []), { service: svc.name, stoppedSince: d.lastSeen, recoveredAt: new Date().toISOString() }]
-    : d.serviceRecoveries ?? [];
+  // A restart stops the service for a moment: the service monitor raises its alert and auto-resolves it,
+  // which is how Datto RMM shows the service running again (NinjaOne reads the state directly).
+  const now = new Date().toISOString();
+  const recoveries = [...(d.serviceRecoveries ?? []), { service: svc.name, stoppedSince: svc.status === 'stopped' ? d.lastSeen : now, recoveredAt: now }];
   await ctx.store.patch<StoredDevice>(Kinds.device, String(d.id), { services, serviceRecoveries: recoveries });
   return ok(`${svc.name} was ${svc.status}; restarted. Status: Running`);
 }

@@ -1,0 +1,37 @@
+import { createPsaClient } from '../../src/psa/create-psa-client';
+import { VendorAuthError } from '../../src/http/errors';
+import { FAST_RETRY, startPsaSandbox, type PsaSandbox } from './psa-harness';
+
+describe('HaloPSA adapter token handling', () => {
+  let env: PsaSandbox;
+  const previous = process.env.SANDBOX_HALO_TOKEN_TTL;
+  beforeAll(async () => {
+    process.env.SANDBOX_HALO_TOKEN_TTL = '2'; // the sandbox issues 2-second tokens to this test
+    env = await startPsaSandbox();
+  });
+  afterAll(async () => {
+    if (previous === undefined) delete process.env.SANDBOX_HALO_TOKEN_TTL;
+    else process.env.SANDBOX_HALO_TOKEN_TTL = previous;
+    await env?.stop();
+  });
+
+  it('reuses a token while valid and fetches a new one before it lapses', async () => {
+    const psa = createPsaClient(env.conn('halopsa'), undefined, { retry: FAST_RETRY });
+    const since = await env.mark();
+    await psa.listMembers();
+    await psa.listMembers();
+    const tokenCalls = async () => (await env.sb.calls.list({ vendor: 'halopsa', sinceSeq: since, pathContains: '/auth/token' })).length;
+    expect(await tokenCalls()).toBe(1);
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await psa.listMembers()).length).toBeGreaterThan(0);
+    expect(await tokenCalls()).toBe(2);
+    const failed = (await env.sb.calls.list({ vendor: 'halopsa', sinceSeq: since })).filter((c) => c.status === 401);
+    expect(failed).toHaveLength(0);
+  });
+
+  it('reports refused client credentials as an auth error', async () => {
+    const conn = env.conn('halopsa');
+    const psa = createPsaClient({ ...conn, clientSecret: 'wrong' } as typeof conn, undefined, { retry: FAST_RETRY });
+    await expect(psa.getTicket('1')).rejects.toBeInstanceOf(VendorAuthError);
+  });
+});

@@ -89,8 +89,10 @@ async function unlockAd(ctx: SandboxContext, d: StoredDevice, sam: string | unde
   if (!d.services.some((s) => s.name === 'NTDS')) return fail(`Unlock-ADAccount: ${d.hostname} is not a domain controller.`);
   if (!sam) return fail('Unlock-ADAccount: parameter samAccountName is required.');
   const local = sam.replace(/^.*\\/, '').replace(/@.*$/, '').toLowerCase();
-  const user = (await ctx.store.list<User & { clientIdentifier: string }>(Kinds.user, { client: d.clientIdentifier }))
-    .find((u) => u.upn.toLowerCase().split('@')[0] === local);
+  const users = await ctx.store.list<User & { clientIdentifier: string }>(Kinds.user, { client: d.clientIdentifier });
+  // sAMAccountName is at most 20 characters: longer UPN prefixes were cut to 20 when the account was made.
+  const prefix = (u: User) => u.upn.toLowerCase().split('@')[0];
+  const user = users.find((u) => prefix(u) === local) ?? users.find((u) => prefix(u).slice(0, 20) === local.slice(0, 20));
   if (!user) return fail(`Unlock-ADAccount : Cannot find an object with identity: '${sam}' under: 'DC=${d.clientIdentifier}'.`);
   const was = user.lockedOut;
   await ctx.store.patch(Kinds.user, user.upn.toLowerCase(), { lockedOut: false });

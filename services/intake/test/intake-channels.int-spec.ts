@@ -145,6 +145,21 @@ describe('accepted deliveries', () => {
     expect(reply!.payload).toMatchObject({ channel: 'sms', fromPhone: '+15550142', body: '482913' });
   });
 
+  test('an SMS from the phone a code was sent to threads onto the ticket waiting for it', async () => {
+    // The executor's case table, reduced to the columns intake reads (the executor owns the real one).
+    const executor = `"${iso.schemaPrefix}executor"`;
+    await query(`CREATE SCHEMA IF NOT EXISTS ${executor}`);
+    await query(`CREATE TABLE IF NOT EXISTS ${executor}.ticket_case (ticket_id uuid PRIMARY KEY, client_identifier text NOT NULL, stage text NOT NULL, code_sent_to_phone text, updated_at timestamptz NOT NULL DEFAULT now())`);
+    const waiting = randomUUID();
+    await query(`INSERT INTO ${executor}.ticket_case (ticket_id, client_identifier, stage, code_sent_to_phone) VALUES ($1, 'ContosoDental', 'awaiting_verification', '15550177')`, [waiting]);
+    const url = `${desk.url}/inbound/sms`;
+    const params = { MessageSid: `SM${randomUUID().replace(/-/g, '')}`, AccountSid: 'AC00000000000000000000000000000101', From: '+1-555-0177', To: '+15550199', Body: '736120' };
+    const res = await http.post('/inbound/sms').type('form').set('x-twilio-signature', twilioSign('sandbox-twilio-token', url, params)).send(params);
+    expect(res.body).toMatchObject({ outcome: 'reply', ticketId: waiting });
+    const [reply] = await events('desk.ticket.reply.v1', waiting);
+    expect(reply!.payload).toMatchObject({ channel: 'sms', fromPhone: '+15550177' });
+  });
+
   test('ticketPsaLinked from psa-writer links the PSA ticket to the desk ticket', async () => {
     const ticketId = randomUUID();
     await desk.core.uow.run((ctx) => ctx.publish('desk.ticket.psa-linked.v1', { ticketId, mspClientId: 'ContosoDental', correlationId: ticketId },

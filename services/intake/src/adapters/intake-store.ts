@@ -146,4 +146,25 @@ export const IntakeStore = {
        VALUES ($1,$2,$3,$4,$5,$6,$7, now() + make_interval(secs => $8))`,
       [j.deliveryId, j.system, j.connectionClient, j.psaTicketId, j.action, j.actor, j.ticketNumber, delayMs / 1000]);
   },
+
+  /**
+   * The desk ticket waiting for a one-time code sent to this phone (digits only), read from the executor's
+   * case table (same database, read only): an SMS carries no ticket reference, and the executor only acts
+   * on replies addressed to a ticket it holds. It still checks the number and the code itself.
+   * Absent table (executor not deployed) = no match.
+   */
+  async ticketAwaitingCodeFrom(tx: EntityManager, executorSchema: string, phoneDigits: string): Promise<{ ticketId: string; clientIdentifier: string } | null> {
+    if (!phoneDigits) return null;
+    await tx.query('SAVEPOINT desk_code_probe');
+    try {
+      const rows: Array<{ ticket_id: string; client_identifier: string }> = await tx.query(
+        `SELECT ticket_id, client_identifier FROM "${executorSchema.replace(/"/g, '""')}".ticket_case
+         WHERE stage = 'awaiting_verification' AND code_sent_to_phone = $1 ORDER BY updated_at DESC LIMIT 1`, [phoneDigits]);
+      await tx.query('RELEASE SAVEPOINT desk_code_probe');
+      return rows[0] ? { ticketId: rows[0].ticket_id, clientIdentifier: rows[0].client_identifier } : null;
+    } catch {
+      await tx.query('ROLLBACK TO SAVEPOINT desk_code_probe');
+      return null;
+    }
+  },
 };

@@ -43,13 +43,19 @@ export class SmsController {
       const sig = headerValue(req, 'x-twilio-signature');
       const verdicts = urls.map((u) => verifyTwilio(client.notify.sms!.authToken, u, params, sig));
       if (!verdicts.some((v) => v.ok)) throw new IntakeRejection(401, verdicts[0]!.ok ? 'invalid signature' : verdicts[0]!.reason);
-      // A ticket number in the text threads it; otherwise the executor finds the waiting ticket by the phone.
-      const link = await this.uow.run((ctx) => IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body)));
-      const ticketId = link?.ticketId ?? randomUUID();
+      // A ticket number in the text threads it; otherwise the ticket waiting for a code sent to this phone.
+      const phone = normalisePhone(msg.From);
+      const target = await this.uow.run(async (ctx) => {
+        const link = await IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body));
+        if (link) return { ticketId: link.ticketId, clientIdentifier: link.clientIdentifier ?? client.identifier };
+        return IntakeStore.ticketAwaitingCodeFrom(ctx.tx, `${this.env.DB_SCHEMA_PREFIX}executor`, phone.replace(/\D/g, ''));
+      });
+      // No waiting ticket: still recorded and published (on a fresh id) so nothing a user sent is lost.
+      const ticketId = target?.ticketId ?? randomUUID();
       const accepted = await this.deliveries.reply(
         { channel: 'sms', idempotencyKey: msg.MessageSid, clientIdentifier: client.identifier, contentType: 'application/x-www-form-urlencoded', headers: auditHeaders(req), body: raw.toString('utf8') },
-        ticketId, client.identifier,
-        { psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: normalisePhone(msg.From), body: msg.Body, receivedAt: new Date().toISOString() },
+        ticketId, target?.clientIdentifier ?? client.identifier,
+        { psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: phone, body: msg.Body, receivedAt: new Date().toISOString() },
       );
       return acceptedBody(accepted);
     });

@@ -10,18 +10,22 @@ import { quoteIdent } from './pg-store';
 export class PgCallLog implements CallLog {
   private readonly s: string;
   private readonly pending = new Set<Promise<unknown>>();
+  /** Inserts run one after another so `seq` follows the order in which responses finished. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly pool: Pool, schema: string) {
     this.s = quoteIdent(schema);
   }
 
   record(entry: Omit<CallRecord, 'seq' | 'at'>): Promise<void> {
-    const p = this.pool
-      .query(`INSERT INTO ${this.s}.calls (vendor, method, path, status, body, principal) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`, [
-        entry.vendor, entry.method, entry.path, entry.status, entry.body === undefined ? null : JSON.stringify(entry.body), entry.principal,
-      ])
+    const at = new Date().toISOString();
+    const p = this.chain
+      .then(() => this.pool.query(`INSERT INTO ${this.s}.calls (at, vendor, method, path, status, body, principal) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, [
+        at, entry.vendor, entry.method, entry.path, entry.status, entry.body === undefined ? null : JSON.stringify(entry.body), entry.principal,
+      ]))
       .then(() => undefined)
       .catch(() => undefined); // the log must never break the request it describes
+    this.chain = p;
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
     return p;

@@ -29,6 +29,27 @@ describe('HaloPSA adapter token handling', () => {
     expect(failed).toHaveLength(0);
   });
 
+  it('fetches a new token once when the API rejects the cached one (the vendor forgot it)', async () => {
+    process.env.SANDBOX_HALO_TOKEN_TTL = '3600';
+    const schema = `psat_restart_${process.pid}_${Date.now().toString(36)}`;
+    const first = await startPsaSandbox({ schema });
+    let second: PsaSandbox | null = null;
+    try {
+      const psa = createPsaClient(first.conn('halopsa'), undefined, { retry: FAST_RETRY });
+      await psa.listMembers();
+      // A restarted vendor knows nothing of tokens it issued before; same URL, same data.
+      await first.sb.close();
+      second = await startPsaSandbox({ schema, port: Number(new URL(first.sb.url).port) });
+      const since = await second.mark();
+      expect((await psa.listMembers()).length).toBeGreaterThan(0);
+      const calls = await second.sb.calls.list({ vendor: 'halopsa', sinceSeq: since });
+      expect(calls.map((c) => [c.status, c.path.includes('/auth/token')])).toEqual([[401, false], [200, true], [200, false]]);
+    } finally {
+      await second?.stop();
+      process.env.SANDBOX_HALO_TOKEN_TTL = '2';
+    }
+  });
+
   it('reports refused client credentials as an auth error', async () => {
     const conn = env.conn('halopsa');
     const psa = createPsaClient({ ...conn, clientSecret: 'wrong' } as typeof conn, undefined, { retry: FAST_RETRY });

@@ -1,9 +1,8 @@
-import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { AdapterRegistry } from '@desk/adapters';
-import { AuditController, DeskConfigService, DeskLogger, DeskMetrics, PlatformModule } from '@desk/platform';
+import { AuditController, DeskConfigService, DeskLogger, DeskMetrics, PlatformCore, PlatformModule } from '@desk/platform';
 import { ExecutorEnv, registerFolder } from './config';
-import { EXECUTOR_ENV } from './tokens';
+import { ATTEMPT_STORE, EXECUTOR_ENV } from './tokens';
 import { ExecutorInit1732900100000 } from './persistence/migrations/1732900100000-executor-init';
 import { RunbookResolvedHandler } from './handlers/runbook-resolved.handler';
 import { TicketReplyHandler } from './handlers/ticket-reply.handler';
@@ -15,6 +14,16 @@ import { LiveClientDirectory } from './adapters/live-directory';
 import { loadClientRegister } from './adapters/client-register';
 import { CaseClock } from './workers/case-clock';
 
+/** Closes the attempt store's own pool with the app. */
+@Injectable()
+class AttemptStoreLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(ATTEMPT_STORE) private readonly store: PgAttemptStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
 @Module({
   imports: [PlatformModule.forService({ name: 'executor', env: ExecutorEnv, migrations: [ExecutorInit1732900100000] })],
   controllers: [RunbookResolvedHandler, TicketReplyHandler, ProposalsController, AuditController],
@@ -22,14 +31,14 @@ import { CaseClock } from './workers/case-clock';
     { provide: EXECUTOR_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as ExecutorEnv },
     {
       provide: ExecutorService,
-      inject: [AdapterRegistry, DataSource, DeskMetrics, DeskLogger, EXECUTOR_ENV],
-      useFactory: (registry: AdapterRegistry, ds: DataSource, metrics: DeskMetrics, logger: DeskLogger, env: ExecutorEnv) => {
+      inject: [AdapterRegistry, PlatformCore, DeskMetrics, DeskLogger, EXECUTOR_ENV, ATTEMPT_STORE],
+      useFactory: (registry: AdapterRegistry, core: PlatformCore, metrics: DeskMetrics, logger: DeskLogger, env: ExecutorEnv, attempts: PgAttemptStore) => {
         const register = loadClientRegister(registerFolder(env));
         return new ExecutorService({
           registry,
           directory: new LiveClientDirectory(registry, register, (m) => logger.pino.warn(m)),
           cases: new CaseRepository(),
-          attempts: new PgAttemptStore(ds),
+          attempts,
           actionsTotal: metrics.counter('desk_actions_total', 'Catalog actions run by the executor', ['client', 'action', 'outcome']),
           now: () => new Date(),
           retryDelayMs: env.EXECUTOR_RETRY_DELAY_MS,
@@ -37,6 +46,12 @@ import { CaseClock } from './workers/case-clock';
         });
       },
     },
+    {
+      provide: ATTEMPT_STORE,
+      inject: [PlatformCore],
+      useFactory: (core: PlatformCore) => PgAttemptStore.create(core.env.DATABASE_URL, core.schema),
+    },
+    AttemptStoreLifecycle,
     CaseClock,
   ],
 })

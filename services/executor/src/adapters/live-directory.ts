@@ -77,7 +77,9 @@ export class LiveClientDirectory implements ClientDirectory {
         id: d.id, hostname: d.hostname, type, ownerUpn: r?.ownerUpn ?? null, online: d.online,
         installedSoftware: r?.installedSoftware ?? [], services: r?.services ?? [],
       };
-      if (focus.some((h) => lc(h) === lc(d.hostname)) && d.online) {
+      // Printers and firewalls carry no agent: only computers have an inventory and services to read.
+      const agent = rec.type === 'workstation' || rec.type === 'laptop' || rec.type === 'server';
+      if (agent && d.online && focus.some((h) => lc(h) === lc(d.hostname))) {
         const [sw, svc] = await Promise.all([rmm.listSoftware(d.id), rmm.listServices(d.id)]);
         rec.installedSoftware = sw;
         rec.services = svc;

@@ -36,8 +36,25 @@ export class ExecutorService {
   constructor(private readonly d: ExecutorDeps) {}
 
   async onRunbookResolved(evt: Envelope<RunbookResolvedV1>, scope: TicketScope): Promise<void> {
+    try {
+      await this.planAndStart(evt, scope);
+    } catch (e) {
+      // Retried by redelivery; on the last attempt a person gets the ticket instead of a dead letter.
+      if (e instanceof RetryLaterError || scope.deliveryCount < MAX_DELIVERIES_BEFORE_ESCALATION) throw e;
+      const { ticket, triage, runbook } = evt.payload;
+      const context: CaseContext = { ticket, triage, category: triage.category, documents: runbook.documents.map((x) => x.title), eventId: evt.eventId };
+      await escalateTicket(scope, { context, clientIdentifier: triage.clientIdentifier, correlationId: evt.correlationId }, {
+        reason: 'other', reasons: [`the desk could not read the client's systems: ${(e as Error).message.slice(0, 200)}`], security: false,
+      });
+    }
+  }
+
+  private async planAndStart(evt: Envelope<RunbookResolvedV1>, scope: TicketScope): Promise<void> {
     const { ticket, triage, runbook } = evt.payload;
-    if (await this.d.cases.get(scope.tx, evt.ticketId)) return; // one plan per ticket
+    // One plan per ticket: concurrent deliveries for the same ticket queue here, the later ones find the case.
+    const [lock] = (await scope.tx.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1::text, 4242)) AS ok', [evt.ticketId])) as Array<{ ok: boolean }>;
+    if (!lock?.ok) throw new RetryLaterError('another delivery is planning this ticket');
+    if (await this.d.cases.get(scope.tx, evt.ticketId)) return;
     const client = triage.clientIdentifier ?? ticket.clientIdentifier;
     const context: CaseContext = { ticket, triage, category: triage.category, documents: runbook.documents.map((x) => x.title), eventId: evt.eventId };
     const base = { context, clientIdentifier: client, correlationId: evt.correlationId };
@@ -56,7 +73,7 @@ export class ExecutorService {
       return escalateTicket(scope, base, decision);
     }
     const step = startCase(evt.ticketId, decision, this.d.now());
-    await this.d.cases.insert(scope.tx, { state: step.state, clientIdentifier: client, correlationId: evt.correlationId, context });
+    if (!(await this.d.cases.insert(scope.tx, { state: step.state, clientIdentifier: client, correlationId: evt.correlationId, context }))) return;
     await scope.audit({
       actor: 'executor', action: 'plan', decision: decision.mode,
       why: decision.reasons,
@@ -67,8 +84,14 @@ export class ExecutorService {
     await this.apply(scope, stored!, step);
   }
 
+  private async locked(scope: TicketScope, ticketId: string): Promise<StoredCase | null> {
+    const c = await this.d.cases.lock(scope.tx, ticketId);
+    if (c === 'busy') throw new RetryLaterError(`ticket ${ticketId} is being handled by another delivery`);
+    return c;
+  }
+
   async onReply(evt: Envelope<TicketReplyV1>, scope: TicketScope): Promise<void> {
-    const stored = await this.d.cases.lock(scope.tx, evt.ticketId);
+    const stored = await this.locked(scope, evt.ticketId);
     if (!stored) return;
     const r = evt.payload;
     const contacts = await this.d.directory.contacts(stored.clientIdentifier);
@@ -85,7 +108,7 @@ export class ExecutorService {
 
   /** A technician approves a shadow-mode proposal (HTTP API). */
   async approveProposal(ticketId: string, member: string, scope: TicketScope): Promise<'approved' | 'not_found' | 'not_proposed' | 'not_a_member'> {
-    const stored = await this.d.cases.lock(scope.tx, ticketId);
+    const stored = await this.locked(scope, ticketId);
     if (!stored) return 'not_found';
     if (stored.state.stage !== 'proposed') return 'not_proposed';
     const members = await this.members(stored.clientIdentifier);
@@ -97,6 +120,7 @@ export class ExecutorService {
 
   async onTick(ticketId: string, scope: TicketScope): Promise<void> {
     const stored = await this.d.cases.lock(scope.tx, ticketId);
+    if (stored === 'busy') return; // the next tick tries again
     if (!stored) return;
     const step = onTick(stored.state, this.d.now());
     if (step.effects.length === 0) return;

@@ -7,6 +7,7 @@ class MemoryAttempts implements AttemptStore {
   async get(key: string) { return this.rows.get(key) ?? null; }
   async begin(key: string) {
     const prev = this.rows.get(key);
+    if (prev && prev.status !== 'released') return null;
     const row: AttemptRow = { idempotencyKey: key, status: 'started', tries: (prev?.tries ?? 0) + 1, startedAt: new Date().toISOString(), vendorRef: prev?.vendorRef ?? null, detail: null };
     this.rows.set(key, row);
     return row;
@@ -75,6 +76,7 @@ describe('runner: exactly once', () => {
     const { id } = fakeIdentity(calls);
     const attempts = new MemoryAttempts();
     await attempts.begin(add.idempotencyKey);
+    expect(await attempts.begin(add.idempotencyKey)).toBeNull(); // a second worker cannot claim it
     await id.addGroupMember('g-CDG-Scan-to-Folder', 'raj.patel@contoso-dental.example'); // the call that "crashed" before our record
     const r = await runAction(add, ports(id, attempts, sms), ctx);
     expect(r).toMatchObject({ outcome: 'succeeded', replayed: true });

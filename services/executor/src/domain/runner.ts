@@ -21,8 +21,11 @@ export interface AttemptRow {
 
 export interface AttemptStore {
   get(key: string): Promise<AttemptRow | null>;
-  /** Inserts (or bumps `tries` of) the attempt as `started`; committed when it returns. */
-  begin(key: string, meta: { ticketId: string; clientIdentifier: string; action: string; target: string }): Promise<AttemptRow>;
+  /**
+   * Claims the attempt as `started` (new, or `released` by a refused try); committed when it returns.
+   * null = another worker holds it (started or finished): the caller must not call the vendor.
+   */
+  begin(key: string, meta: { ticketId: string; clientIdentifier: string; action: string; target: string }): Promise<AttemptRow | null>;
   finish(key: string, status: 'succeeded' | 'failed' | 'released', vendorRef: string | null, detail: string): Promise<void>;
   /** Records the vendor's reference as soon as it is known (narrows the crash window for RMM jobs). */
   noteVendorRef(key: string, vendorRef: string): Promise<void>;
@@ -73,7 +76,13 @@ export async function runAction(step: PlannedAction, ports: RunPorts, ctx: RunCo
       return { outcome: 'succeeded', vendorRef: r.vendorRef, detail: r.detail, startedAt: prior.startedAt, finishedAt: ctx.now().toISOString(), replayed: true };
     }
   }
-  const row = await ports.attempts.begin(key, { ticketId: ctx.ticketId, clientIdentifier: ctx.clientIdentifier, action: step.action, target: key.split(':').slice(2).join(':') });
+  const row = prior?.status === 'started'
+    ? prior // reconciled above: the earlier try did not happen, this delivery takes it over
+    : await ports.attempts.begin(key, { ticketId: ctx.ticketId, clientIdentifier: ctx.clientIdentifier, action: step.action, target: key.split(':').slice(2).join(':') });
+  if (!row) {
+    const now = ctx.now().toISOString();
+    return { outcome: 'failed', retryable: true, detail: 'another delivery is running this action; retry later', startedAt: now, finishedAt: now };
+  }
   const startedAt = row.startedAt;
   try {
     const done = await perform(step, ports, ctx, key);

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { Pool } from 'pg';
 import { AttemptRow, AttemptStore } from '../domain/runner';
 import { RecentAction } from '../domain/plan-types';
 import { ActionName } from '@desk/contracts';
@@ -13,26 +13,40 @@ const toRow = (r: Row): AttemptRow => ({
 });
 
 /**
- * Attempts are written through the pool, outside the handler's transaction, on purpose: the row must be
- * committed before the vendor call, and must survive a rollback of the handler that made the call.
+ * Attempts are written outside the handler's transaction, on purpose: the row must be committed before
+ * the vendor call, and must survive a rollback of the handler that made the call. They use a pool of
+ * their own, so handlers that hold every connection of the main pool can never starve them.
  */
 export class PgAttemptStore implements AttemptStore {
-  constructor(private readonly ds: DataSource) {}
+  private readonly ds: { query: (sql: string, params?: unknown[]) => Promise<unknown> };
+
+  constructor(private readonly pool: Pool) {
+    this.ds = { query: async (sql, params) => (await pool.query(sql, params)).rows };
+  }
+
+  static create(databaseUrl: string, schema: string, max = 4): PgAttemptStore {
+    return new PgAttemptStore(new Pool({ connectionString: databaseUrl, max, options: `-c search_path="${schema.replace(/"/g, '')}",public`, application_name: 'executor-attempts' }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
 
   async get(key: string): Promise<AttemptRow | null> {
     const rows = (await this.ds.query('SELECT * FROM action_attempt WHERE idempotency_key = $1', [key])) as Row[];
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  async begin(key: string, meta: { ticketId: string; clientIdentifier: string; action: string; target: string }): Promise<AttemptRow> {
+  async begin(key: string, meta: { ticketId: string; clientIdentifier: string; action: string; target: string }): Promise<AttemptRow | null> {
     const rows = (await this.ds.query(
       `INSERT INTO action_attempt (idempotency_key, ticket_id, client_identifier, action, target, status)
        VALUES ($1, $2, $3, $4, $5, 'started')
        ON CONFLICT (idempotency_key) DO UPDATE SET status = 'started', tries = action_attempt.tries + 1, started_at = now(), finished_at = NULL
+         WHERE action_attempt.status = 'released'
        RETURNING *`,
       [key, meta.ticketId, meta.clientIdentifier, meta.action, meta.target],
     )) as Row[];
-    return toRow(rows[0]!);
+    return rows[0] ? toRow(rows[0]) : null;
   }
 
   async finish(key: string, status: 'succeeded' | 'failed' | 'released', vendorRef: string | null, detail: string): Promise<void> {

@@ -46,10 +46,15 @@ function toCase(r: Row): StoredCase {
 }
 
 export class CaseRepository {
-  /** Locks the row for the rest of the transaction: replies for one ticket are decided one at a time. */
-  async lock(tx: EntityManager, ticketId: string): Promise<StoredCase | null> {
-    const rows = (await tx.query('SELECT * FROM ticket_case WHERE ticket_id = $1 FOR UPDATE', [ticketId])) as Row[];
-    return rows[0] ? toCase(rows[0]) : null;
+  /**
+   * Locks the row for the rest of the transaction: replies for one ticket are decided one at a time.
+   * A row another transaction holds is not waited for (that would pin a pool connection): `busy`.
+   */
+  async lock(tx: EntityManager, ticketId: string): Promise<StoredCase | null | 'busy'> {
+    const rows = (await tx.query('SELECT * FROM ticket_case WHERE ticket_id = $1 FOR UPDATE SKIP LOCKED', [ticketId])) as Row[];
+    if (rows[0]) return toCase(rows[0]);
+    const exists = (await tx.query('SELECT 1 FROM ticket_case WHERE ticket_id = $1', [ticketId])) as unknown[];
+    return exists.length > 0 ? 'busy' : null;
   }
 
   async get(tx: EntityManager, ticketId: string): Promise<StoredCase | null> {

@@ -2,6 +2,8 @@
 // terse chat, formal mail, phone notes, typos, RMM alert formats (NinjaOne, Datto RMM).
 export const TEMPLATES = {
   password_reset: [
+    { s: 'Login help', d: 'Good morning. I came back from two weeks off and my computer will not accept my password. I probably forgot it. Could somebody reset it so I can start on the backlog? Regards, {name}' },
+    { s: 'pw', d: 'need pw reset asap cant get in', channel: 'chat' },
     { s: 'Need password reset for {first}', d: '{first} from {dept} is back from maternity leave and her password has expired. I am her manager. Please reset it.' },
     { s: 'Password reset', d: 'Hi, I forgot my password over the weekend and can\'t log in to my computer. Can you reset it please?\nThanks, {first}' },
     { s: 'password expired', d: 'My password expired this morning and it won\'t let me change it, says it doesn\'t meet requirements. Help?' },
@@ -17,6 +19,8 @@ export const TEMPLATES = {
     { s: 'Reset request', d: 'Please reset the password for my account. I returned from leave and don\'t remember it. {name}, {dept}' },
   ],
   account_unlock: [
+    { s: 'Sign-in blocked', d: '{name} phoned from {dept}: she is getting "your account has been locked" on the PC, password is correct. Please unlock.', channel: 'phone' },
+    { s: 'locked out of email and computer', d: 'I tried to log in too fast this morning and now everything says locked. I still know my password, just need the lock cleared.' },
     { s: 'Account locked after password change', d: 'I changed my password yesterday and my phone kept trying the old one, now my account is locked. I know the new password.' },
     { s: 'Account locked', d: 'My account is locked out after too many attempts. Can you unlock it? {first}' },
     { s: 'locked out', d: 'I\'m locked out of my computer, it says the referenced account is currently locked out. Please unlock.', channel: 'chat' },
@@ -30,6 +34,7 @@ export const TEMPLATES = {
     { s: 'locked', d: 'hi, account locked since 8am, need to get into the billing system. unlock pls. {first}', channel: 'chat' },
   ],
   mfa_reenroll: [
+    { s: 'Phone upgrade - sign-in approvals', d: 'I upgraded my phone last night. The approval notifications go to the old one which is already wiped. Please clear my MFA so I can register the new phone.' },
     { s: 'Authenticator on new phone', d: 'How do I move my Authenticator to my new phone? The old one is wiped already and I cannot approve sign-ins.' },
     { s: 'New phone - authenticator', d: 'I got a new phone and the Microsoft Authenticator app didn\'t transfer. I can\'t approve sign-ins anymore. Can you reset my MFA so I can set it up again?' },
     { s: 'MFA reset', d: 'Please reset MFA for {name}, she replaced her phone (same number) and the authenticator is empty.' },
@@ -43,6 +48,7 @@ export const TEMPLATES = {
     { s: 'MFA re-enrollment for {first}', d: 'Please re-enroll MFA for {name} in {dept}. New company phone issued today.' },
   ],
   group_membership: [
+    { s: 'Permissions request', d: 'Hello IT, {name} has joined the {group} project and needs read/write permission on its folder. {mgr} (her manager) approves.' },
     { s: 'Need to open the {group} folder', d: 'When I open the {group} folder on the server it says I do not have permission. Please give me access, {mgr} agreed.' },
     { s: 'Access like {first}', d: 'Could you give {name} the same folder access as {first}? She is taking over the files for {dept}.' },
     { s: 'Remove access', d: 'Please remove {name}\'s access to the {group} share, she changed roles last week.' },
@@ -59,6 +65,7 @@ export const TEMPLATES = {
     { s: 'Add to security group', d: 'Requesting that {name} be added to the {group} security group. Approved by {mgr}.' },
   ],
   distribution_list: [
+    { s: 'Please include me in {dl}', d: 'I should be receiving the {dl} emails but nothing arrives. Please add me to that distribution list.' },
     { s: 'group email for {dept}', d: 'Could you add {name} to the {dept} group email so she receives what is sent to the whole team?' },
     { s: 'Not on the {dl} email group', d: 'Messages sent to the {dl} address never reach me. I think I was never added to that list.' },
     { s: 'Add external contact to list', d: 'Please add our consultant to the {dl} mailing list so he gets the weekly update emails.' },
@@ -75,6 +82,8 @@ export const TEMPLATES = {
     { s: 'Remove me from {dl}', d: 'Please take me off the {dl} distribution list, I moved to another team and get too many emails.' },
   ],
   software_install: [
+    { s: 'Software needed for client project', d: 'Hi team, our client sends files that need {sw}. Could it be installed on {host} by {day}? Thanks {first}' },
+    { s: '{sw} please', d: '{sw} please on my laptop, the vendor training is tomorrow', channel: 'chat' },
     { s: 'Install plugin', d: 'Could you install the {sw} plugin for me? I need it for a project starting {day}.' },
     { s: 'Install {sw}', d: 'Could you install {sw} on my laptop? I need it for a client call on {day}. {first}' },
     { s: 'Need {sw}', d: 'Hi, I need {sw} installed on my computer please. My manager {mgr} said it\'s ok.' },
@@ -89,6 +98,7 @@ export const TEMPLATES = {
     { s: 'Install software on my PC', d: 'Please could you install the latest version of {sw} on my PC. I need it for training next week.' },
   ],
   software_reinstall: [
+    { s: '{sw} will not launch', d: 'Double-clicking {sw} does nothing at all since Friday. Task manager shows it start and exit. Could you reinstall it?' },
     { s: '{sw} add-in missing', d: 'The {sw} add-in disappeared from the ribbon after the update and the button does nothing. Can you reinstall {sw}?' },
     { s: '{sw} toolbar gone', d: 'The {sw} toolbar is gone and the program shows an error on start. A repair did not help, please reinstall it.' },
     { s: '{sw} license error after update', d: 'After the update {sw} says the installation is damaged and to reinstall the product. Can you do that remotely?' },
@@ -104,6 +114,7 @@ export const TEMPLATES = {
     { s: 'Please fix {sw}', d: '{sw} has been acting up all week, crashing constantly. Can IT reinstall it? {first}' },
   ],
   vpn_connectivity: [
+    { s: 'Working from home - no connection to office', d: 'At home today and {vpn} says "gateway not responding". Without it I cannot reach the accounting system.' },
     { s: 'VPN asks for code', d: '{vpn} now asks for a token code I never had before and won\'t connect without it.' },
     { s: 'VPN not connecting', d: '{vpn} won\'t connect from home, it times out. I need to reach the file server. {first}' },
     { s: 'Can\'t connect to VPN', d: 'I can\'t connect to {vpn} since this morning. It says "unable to establish the VPN connection". Internet works fine.' },
@@ -117,6 +128,7 @@ export const TEMPLATES = {
     { s: 'VPN slow / timing out', d: 'VPN times out when I try to connect from my home network. Other websites work. Laptop {host}.' },
   ],
   wifi_connectivity: [
+    { s: 'No internet on laptop in the warehouse', d: 'The laptop keeps losing the wireless in the warehouse and reconnects after a minute. Cabled PCs are fine.' },
     { s: 'Forgot Wi-Fi network', d: 'My laptop forgot the office wireless network and I don\'t know the password to reconnect.' },
     { s: 'Wi-Fi weak in {dept}', d: 'Wireless signal is very weak in {dept}, calls drop all the time. Other rooms are fine.' },
     { s: 'Wi-Fi not working', d: 'My laptop won\'t connect to the {ssid} Wi-Fi, it says can\'t connect to this network. {first}' },
@@ -132,6 +144,7 @@ export const TEMPLATES = {
     { s: '[Datto RMM] {host}: Network adapter Wi-Fi disconnected', d: 'Alert: Network Monitor - Wireless adapter disconnected repeatedly\nDevice: {host}\nSite: Example Org\nPriority: Moderate', channel: 'alert' },
   ],
   printer: [
+    { s: 'Nothing prints from my PC', d: 'When I print, the document shows in the queue with an error status and never prints. Others near me can print to {printer}.' },
     { s: 'Printer paper jam light', d: 'The printer near {dept} says paper jam but there is no paper stuck. Nothing prints.' },
     { s: 'Printing to wrong tray', d: 'Every job goes to the manual feed tray on {printer} and waits. Can you fix the printer settings?' },
     { s: 'Printer not printing', d: '{printer} isn\'t printing, jobs just sit in the queue. Can you clear it? {first}' },
@@ -140,13 +153,14 @@ export const TEMPLATES = {
     { s: 'Add printer to my laptop', d: 'Could you add {printer} to my laptop? I moved desks and can\'t find it in the list.' },
     { s: 'Print queue stuck', d: '{name} called: print queue on {host} stuck with {n} documents, nothing prints.', channel: 'phone' },
     { s: 'Cannot print', d: 'I can\'t print anything, Word says the document failed to print. Printer is {printer}.' },
-    { s: 'Scanner / scan to folder', d: 'Scan to folder on {printer} stopped working, it gives an error when sending to my folder.' },
+    { s: 'Scanner not sending', d: 'Scanning on {printer} stopped working, it gives an error when sending the scan to email.' },
     { s: 'printing blank pages', d: '{printer} is printing blank pages or very faded. Toner seems fine.' },
     { s: 'Printer driver error', d: 'Getting "printer driver is unavailable" on my PC for {printer}. Can you reinstall the driver?' },
     { s: '[NinjaOne] {server}: Print queue stalled, {n} jobs pending', d: 'Condition: Print queue \'PRN-{n}\' stalled, {n} jobs pending for more than 15 minutes\nDevice: {server}\nOrganization: Example Org\nSeverity: Minor', channel: 'alert' },
     { s: '[Datto RMM] Print queue backlog on {server}', d: 'Alert: Print Monitor - queue has {n} jobs older than 30 minutes\nDevice: {server}\nSite: Example Org\nPriority: Moderate', channel: 'alert' },
   ],
   onboarding: [
+    { s: 'Account setup for a new colleague', d: 'A new colleague, {name}, joins our {dept} team on {day}. She will need an email address, Teams and access to the shared drive.' },
     { s: 'Starting {day}: {name}', d: 'Hi, {name} starts in {dept} on {day}. Please have a login, mailbox and the standard apps ready for her first morning.' },
     { s: 'New user request', d: 'New user request for {name}. Department: {dept}. Start date: {day}. Copy permissions from {first}.' },
     { s: 'Seasonal worker', d: 'We are taking on a seasonal worker, {name}, from {day}. Please create an account with the same access as the other temps.' },
@@ -162,6 +176,7 @@ export const TEMPLATES = {
     { s: 'Create account', d: 'Please create a new user account for {name} ({dept}), starting {day}, reporting to {mgr}.' },
   ],
   offboarding: [
+    { s: 'Employee resignation - {name}', d: '{name} has resigned; her last day is {day}. Please disable the account after 5pm, forward mail to {mgr} and remove her from all groups.' },
     { s: 'Block access for {name}', d: 'Please block sign-in for {name} effective end of day and set an auto-reply pointing to {mgr}.' },
     { s: 'Employee leaving - {name}', d: '{name} leaves on Friday. Please disable her account at 5pm and forward her email to {mgr}.' },
     { s: 'Disable account', d: 'Please disable the account of {name}, his last day was yesterday. {mgr}' },
@@ -175,6 +190,7 @@ export const TEMPLATES = {
     { s: 'Deactivate volunteer account', d: 'Please deactivate the account for {name}, she is stepping down from the volunteer program on {day}.' },
   ],
   email_issue: [
+    { s: 'Outlook shows "Working offline"', d: 'Outlook is stuck on working offline and won\'t sync. Restarting did not help. Web mail works.' },
     { s: 'Emails going to junk', d: 'Emails from a customer keep landing in my junk folder even after marking them not junk.' },
     { s: 'Cannot send attachments', d: 'Outlook refuses to send emails with attachments, says the message is too large, even for small files.' },
     { s: 'Auto-complete gone', d: 'My Outlook forgot all the saved email addresses when typing in the To field.' },
@@ -192,6 +208,7 @@ export const TEMPLATES = {
     { s: 'Signature missing', d: 'My email signature is gone in Outlook after the update. Can you help me restore it?' },
   ],
   service_restart: [
+    { s: '[NinjaOne] {server}: Windows service \'{svc}\' is not running', d: 'Condition: Windows Service - {svc} is not running\nDevice: {server}\nOrganization: Example Org\nSeverity: {sev}', channel: 'alert' },
     { s: '[NinjaOne] {host}: Windows service \'{svc}\' is stopped', d: 'Condition: Windows Service - {svc} state is Stopped for more than 5 minutes\nDevice: {host}\nOrganization: Example Org\nSeverity: {sev}', channel: 'alert', copies: 3 },
     { s: '[Datto RMM] Service Monitor: {svc} stopped on {server}', d: 'Alert: Service Monitor - {svc} - Stopped\nDevice: {server}\nSite: Example Org\nPriority: {sev}\nAutomatic response: none', channel: 'alert', copies: 3 },
     { s: 'Service stopped on {server}', d: 'The {svc} service on {server} is stopped and the application can\'t connect. Can you restart it?' },
@@ -202,6 +219,8 @@ export const TEMPLATES = {
     { s: 'Background service down', d: '{name} reports the sync service on {server} stopped overnight. Needs a restart so the scanners upload again.', channel: 'phone' },
   ],
   hardware: [
+    { s: 'Desk phone dead', d: 'The desk phone at my workstation has no display and no dial tone since this morning.' },
+    { s: '[Datto RMM] {server}: Power supply redundancy lost', d: 'Alert: Hardware Monitor - Power supply 2 failed, redundancy lost\nDevice: {server}\nSite: Example Org\nPriority: High', channel: 'alert' },
     { s: 'Laptop hinge broken', d: 'The hinge on my laptop cracked and the screen wobbles. Can it be repaired or replaced?' },
     { s: 'Webcam not detected', d: 'The built-in webcam is not detected at all, the device manager shows nothing. Tried two apps.' },
     { s: 'Need a charger', d: 'I lost my laptop charger at the client site. Can I get a new one?' },
@@ -222,6 +241,8 @@ export const TEMPLATES = {
     { s: '[Datto RMM] {server}: CPU temperature above threshold', d: 'Alert: Hardware Monitor - CPU temperature 95C above threshold\nDevice: {server}\nSite: Example Org\nPriority: High', channel: 'alert' },
   ],
   security_incident: [
+    { s: 'Possible scam call', d: 'Someone called claiming to be from Microsoft support and asked me to install a remote tool. I hung up but I did give my name and email.' },
+    { s: 'Suspicious login notification', d: 'I received a notice that my account signed in from an unknown device in another state. I was asleep at the time.' },
     { s: 'Suspicious email', d: 'I got an email saying my mailbox will be deleted unless I click a link to verify. Looks fake. Should I report it? {first}' },
     { s: 'Clicked a link', d: 'I clicked a link in an email from "DocuSign" and typed my password, then it went to an error page. I think it was phishing.' },
     { s: 'Phishing?', d: 'Is this email legit? It asks me to confirm my bank details for payroll. The sender address looks weird.' },
@@ -239,6 +260,8 @@ export const TEMPLATES = {
     { s: 'Someone copied files to USB', d: 'We think a former employee copied the customer database to a USB drive before leaving. Can you check what was downloaded?' },
   ],
   other: [
+    { s: 'Ordering toner', d: 'Can you order two black toner cartridges for the office printer? We are almost out.' },
+    { s: 'Access card for the door', d: 'My building access card stopped working at the front door this morning. Who handles that?' },
     { s: 'Can you call me?', d: 'Hi, can someone give me a call when you have a minute? It is about our contract renewal.' },
     { s: 'Same issue as before', d: 'Same thing as this morning, see my other ticket.' },
     { s: 'Several issues at the office', d: 'Couple of things: the copier jams, two people need new chairs, and the internet was slow yesterday. Not sure who handles what.' },

@@ -29,33 +29,39 @@ interface PipelineScored extends Scored {
 export function runEval(log: (line: string) => void): Record<string, number> {
   log(describeSharedDataset());
   const rows = loadTrainingData();
-  // Held-out split by template group (L1 examples) or ticket (demo): no template is seen on both sides.
-  const folds = groupFolds(rows, 4, EVAL_SEED);
-  const train = rows.filter((_, i) => folds[i] !== 0);
-  const test = rows.filter((_, i) => folds[i] === 0);
-  log(`train ${train.length} (l1 ${train.filter((r) => r.source === 'l1').length}, demo ${train.filter((r) => r.source === 'demo').length}) / held-out ${test.length} (l1 ${test.filter((r) => r.source === 'l1').length}, demo ${test.filter((r) => r.source === 'demo').length})`);
-  const started = Date.now();
-  const model = trainClassifier(train);
-  log(`trained in ${((Date.now() - started) / 1000).toFixed(1)}s, temperature ${model.file.temperature}`);
-
-  const majority = majorityClass(train.map((r) => r.category));
-  const keyword = new KeywordBaseline(majority);
+  // K-fold by template group (L1 examples) or ticket (demo): each fold is scored by a model trained on the
+  // other folds only, and no template is ever on both sides. Every example is held out exactly once.
+  const K = 4;
+  const folds = groupFolds(rows, K, EVAL_SEED);
   const modelOnly: Scored[] = [];
   const pipeline: PipelineScored[] = [];
   const kw: Scored[] = [];
   const maj: Scored[] = [];
-  for (const r of test) {
-    const text = ticketText(r.summary, r.description);
-    const p = model.predict(text);
-    modelOnly.push({ truth: r.category, predicted: p.category, confidence: p.confidence });
-    const clean = checkInput(r.summary, r.description);
-    const sec = screenSecurity({ summary: clean.summary, description: clean.description, senderOnFile: true, privilegedGroups: [] });
-    const d = decideCategory(model, { summary: clean.summary, description: clean.description, channel: r.channel, alertCondition: null, securityIncident: sec.incident });
-    pipeline.push({ truth: r.category, predicted: d.category, confidence: d.confidence, flagged: sec.flagged, source: r.source, client: r.clientIdentifier || null });
-    const k = keyword.predict(text);
-    kw.push({ truth: r.category, predicted: k.category, confidence: k.confidence });
-    maj.push({ truth: r.category, predicted: majority, confidence: 1 });
+  const mistakes: string[] = [];
+  const started = Date.now();
+  for (let f = 0; f < K; f++) {
+    const train = rows.filter((_, i) => folds[i] !== f);
+    const test = rows.filter((_, i) => folds[i] === f);
+    const model = trainClassifier(train);
+    log(`fold ${f + 1}/${K}: train ${train.length} / held-out ${test.length} (l1 ${test.filter((r) => r.source === 'l1').length}, demo ${test.filter((r) => r.source === 'demo').length}), temperature ${model.file.temperature}`);
+    const majority = majorityClass(train.map((r) => r.category));
+    const keyword = new KeywordBaseline(majority);
+    for (const r of test) {
+      const text = ticketText(r.summary, r.description);
+      const p = model.predict(text);
+      modelOnly.push({ truth: r.category, predicted: p.category, confidence: p.confidence });
+      const clean = checkInput(r.summary, r.description);
+      const sec = screenSecurity({ summary: clean.summary, description: clean.description, senderOnFile: true, privilegedGroups: [] });
+      const d = decideCategory(model, { summary: clean.summary, description: clean.description, channel: r.channel, alertCondition: null, securityIncident: sec.incident });
+      pipeline.push({ truth: r.category, predicted: d.category, confidence: d.confidence, flagged: sec.flagged, source: r.source, client: r.clientIdentifier || null });
+      if (d.category !== r.category) mistakes.push(`${r.id} ${r.category}->${d.category}@${d.confidence.toFixed(2)} "${r.summary.slice(0, 50)}"`);
+      const k = keyword.predict(text);
+      kw.push({ truth: r.category, predicted: k.category, confidence: k.confidence });
+      maj.push({ truth: r.category, predicted: majority, confidence: 1 });
+    }
   }
+  log(`${K} folds trained and scored in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (process.env.EVAL_SHOW_MISTAKES) for (const m of mistakes) log(`  miss ${m}`);
 
   const table = (name: string, s: ReturnType<typeof score>) => log(`${name.padEnd(34)} n=${String(s.n).padStart(3)}  accuracy ${s.accuracy.toFixed(3)}  macro-F1 ${s.macroF1.toFixed(3)}  ECE ${s.ece.toFixed(3)}`);
   log('\n== held-out scores ==');

@@ -1,3 +1,4 @@
+import { stripQuotedHistory } from './intake/input-check';
 import { applyRules, isHousekeeping } from './rules';
 
 const alert = (summary: string, description: string) => applyRules({ summary, description, channel: 'alert', alertCondition: null });
@@ -23,5 +24,13 @@ describe('rules', () => {
     expect(isHousekeeping('Re: Your ticket', 'Great, thank you so much!')).toBe(true);
     expect(isHousekeeping('Re: Your ticket', 'Thanks, but it is still not working')).toBe(false);
     expect(isHousekeeping('Password', 'Please reset my password, thanks')).toBe(false);
+  });
+});
+
+describe('quoted reply history', () => {
+  it('keeps only the new text of a reply', () => {
+    expect(stripQuotedHistory('Thanks, all good now!\n\n-----Original Message-----\nFrom: Desk\nYour password has been reset.')).toBe('Thanks, all good now!');
+    expect(stripQuotedHistory('Still broken.\n\nOn Mon, Nov 30, 2026 at 9:00 AM Desk <d@x.example> wrote:\n> reset done')).toBe('Still broken.');
+    expect(stripQuotedHistory('> only quoted text')).toBe('> only quoted text');
   });
 });

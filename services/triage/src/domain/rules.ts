@@ -35,25 +35,31 @@ export function applyRules(input: { summary: string; description: string; channe
     for (const r of ALERT_RULES) if (r.re.test(text)) return { category: r.category, confidence: 0.985, rule: r.rule };
     return null;
   }
-  if (isHousekeeping(input.summary, input.description) && !/^\s*(automatic reply|auto[- ]?reply|out of (the )?office)/i.test(input.summary)) {
+  if (isHousekeeping(input.summary, input.description) && !AUTO_REPLY.test(input.summary)) {
     return { category: 'other', confidence: 0.95, rule: 'phrase:housekeeping' };
   }
-  if (/^\s*(automatic reply|auto[- ]?reply|out of (the )?office|abwesenheitsnotiz|r[eé]ponse automatique)\b/i.test(input.summary)) {
-    return { category: 'other', confidence: 0.97, rule: 'phrase:auto-reply' };
-  }
+  if (AUTO_REPLY.test(input.summary)) return { category: 'other', confidence: 0.97, rule: 'phrase:auto-reply' };
+  if (WIFI_PASSWORD.test(`${input.summary}\n${input.description}`)) return { category: 'wifi_connectivity', confidence: 0.95, rule: 'phrase:wifi-password' };
   return null;
 }
+
+/** Auto-reply subjects as mail systems write them ("Automatic reply: …", "Out of Office: …"), not a request to set one. */
+const AUTO_REPLY = /^\s*(automatic reply|auto[- ]?reply|autoreply|out of (the )?office|abwesenheitsnotiz|r[eé]ponse automatique)\s*:/i;
+/** The Wi-Fi key is asked for, not an account password. */
+const WIFI_PASSWORD = /\b(wi-?fi|wireless|ssid|guest network)\s+(network\s+)?(password|key|passphrase|code)\b|\bpassword (for|of|to) the (\w+ )?(wi-?fi|wireless|guest network)\b/i;
 
 /**
  * Mail that needs no action: auto-replies, thank-you notes, "you can close it" replies. Only short bodies
  * qualify, so a reply that raises a new problem is classified normally.
  */
 export function isHousekeeping(summary: string, description: string): boolean {
-  if (/^\s*(automatic reply|auto[- ]?reply|out of (the )?office|abwesenheitsnotiz|r[eé]ponse automatique)\b/i.test(summary)) return true;
+  if (AUTO_REPLY.test(summary)) return true;
   const body = description.trim();
-  if (body.length > 400) return false;
+  // A reply on an existing ticket, or a very short note: a new request with a polite "thanks" is neither.
+  const reply = /^\s*(re|aw|sv|antw)\s*:/i.test(summary);
+  if (body.length > 400 || (!reply && body.length > 160)) return false;
   const thanks = /\b(thanks|thank you|thx|many thanks|cheers)\b|\b(all (good|set|working)( now)?|works (now|again)|working (now|again)|(you )?can close (it|this|the ticket)|please close (it|this|the ticket)|resolved,? thanks|problem solved)\b/i;
   const problem = /\b(still|again|but now|not working|doesn'?t work|can'?t|cannot|error|broken|however|also need|another)\b/i;
-  const request = /\b(please|pls|can you|could you|would you|need|help|reset|install|add|remove|unlock|set up|fix)\b|\?/i;
+  const request = /\b(please|pls|can you|could you|would you|needs?|needed|should|want|would like|help|reset|install|add|remove|unlock|set ?up|fix|starts?|starting|new)\b|\?/i;
   return thanks.test(`${summary}\n${body}`) && !problem.test(body) && !request.test(body);
 }

@@ -34,6 +34,11 @@ export function checkInput(rawSummary: string, rawDescription: string): CleanTex
     notes.push('HTML body converted to text');
   }
   description = stripControl(description).replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim();
+  const unquoted = stripQuotedHistory(description);
+  if (unquoted !== description) {
+    description = unquoted;
+    notes.push('quoted reply history removed');
+  }
   if (HTML.test(summary)) summary = convert(summary, { wordwrap: false }).trim();
 
   if (totalLength > OVERSIZED_CHARS) {
@@ -49,6 +54,20 @@ export function checkInput(rawSummary: string, rawDescription: string): CleanTex
     return { summary, description, problem: 'unsupported_language', notes: [...notes, 'ticket is not in English; the embedded model reads English only'] };
   }
   return { summary, description, problem: null, notes };
+}
+
+/** Where quoted history starts in a reply: Outlook/Gmail separators and "On … wrote:". */
+const QUOTE_START = /^(-{2,}\s*original message\s*-{2,}|_{8,}|on .{4,120} wrote:|from: .+\n(sent|date): )/im;
+
+/**
+ * A reply carries the whole thread; only the new text is the request. Lines quoted with ">" go too.
+ * If nothing readable would remain, the text is kept as it was.
+ */
+export function stripQuotedHistory(text: string): string {
+  const m = QUOTE_START.exec(text);
+  let head = m ? text.slice(0, m.index) : text;
+  head = head.split('\n').filter((l) => !/^\s*>/.test(l)).join('\n').trim();
+  return head.replace(/[^\p{L}]/gu, '').length >= 3 ? head : text;
 }
 
 function stripControl(s: string): string {

@@ -33,7 +33,7 @@ export function psaAdminRoutes(ctx: SandboxContext) {
           const t = await createCwTicket(ctx, {
             summary: b.summary, company: { identifier: client.identifier }, board: { name: board }, initialDescription: description || undefined,
             contact: contact ? { id: contact.id } : undefined, contactEmailAddress: contact ? undefined : b.contactEmail, source: { id: 3, name: 'Portal' },
-          });
+          }, 'Portal');
           return 'field' in t ? void res.status(400).json(t) : void res.status(201).json(t);
         }
         case 'halopsa': {

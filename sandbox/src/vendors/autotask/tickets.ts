@@ -65,7 +65,7 @@ export async function createAtTicket(ctx: SandboxContext, b: Doc): Promise<Doc |
   if (closed) t.completedDate = now;
   const company = (await atCompanies(ctx)).find((c) => c.id === t.companyID);
   await ctx.store.put(TICKET_KIND, String(id), t, String(company?.companyNumber ?? ''));
-  void fireTicketWebhooks(ctx, 'Create', t, null);
+  void fireTicketWebhooks(ctx, 'Create', t, null, t.creatorResourceID);
   return t;
 }
 
@@ -90,7 +90,7 @@ async function updateAtTicket(ctx: SandboxContext, b: Doc, replace: boolean): Pr
   t.lastTrackedModificationDateTime = now;
   await ctx.store.put(TICKET_KIND, String(id), t, String((await atCompanies(ctx)).find((c) => c.id === t.companyID)?.companyNumber ?? ''));
   const changed = TICKET_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(t[f]) && f !== 'lastActivityDate' && f !== 'lastTrackedModificationDateTime');
-  void fireTicketWebhooks(ctx, 'Update', t, changed);
+  void fireTicketWebhooks(ctx, 'Update', t, changed, await apiResourceId(ctx));
   return t;
 }
 

@@ -67,7 +67,8 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
  * field changed (or, with no field subscriptions, any field); `Fields` carries the changed subscribed fields
  * plus the always-displayed ones.
  */
-export async function fireTicketWebhooks(ctx: SandboxContext, action: 'Create' | 'Update' | 'Delete', ticket: Doc, changed: string[] | null): Promise<void> {
+/** `personId` is the resource who made the change (null when a contact did, e.g. from the portal). */
+export async function fireTicketWebhooks(ctx: SandboxContext, action: 'Create' | 'Update' | 'Delete', ticket: Doc, changed: string[] | null, personId: unknown = null): Promise<void> {
   const hooks = (await ctx.store.list<Doc>(WEBHOOK_KIND)).filter((w) => w.isActive && w.isReady !== false
     && (action === 'Create' ? w.isSubscribedToCreateEvents : action === 'Update' ? w.isSubscribedToUpdateEvents : w.isSubscribedToDeleteEvents));
   for (const w of hooks) {
@@ -84,7 +85,7 @@ export async function fireTicketWebhooks(ctx: SandboxContext, action: 'Create' |
     await ctx.store.patch(WEBHOOK_KIND, String(w.id), { sequence: seq });
     const body = JSON.stringify({
       Action: action, Guid: randomUUID(), EntityType: 'Ticket', Id: ticket.id,
-      Fields: Object.fromEntries(names.map((n) => [cap(n), ticket[n] ?? null])), EventTime: nowIso(), SequenceNumber: seq, PersonID: ticket.creatorResourceID ?? null,
+      Fields: Object.fromEntries(names.map((n) => [cap(n), ticket[n] ?? null])), EventTime: nowIso(), SequenceNumber: seq, PersonID: personId ?? null,
     });
     await ctx.deliverWebhook({ vendor: 'autotask', url: String(w.webhookUrl), headers: { 'X-Hook-Signature': signAutotask(String(w.secretKey), body) }, body });
   }

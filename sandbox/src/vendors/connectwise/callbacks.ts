@@ -78,13 +78,14 @@ function levelMatches(cb: Doc, ticket: Doc): boolean {
 }
 
 /** Delivers the vendor's callback payload to every active ticket callback whose level matches. */
-export async function fireTicketCallbacks(ctx: SandboxContext, action: 'added' | 'updated' | 'deleted', ticket: Doc): Promise<void> {
+/** `memberId` is who made the change: the API member for API calls, `Portal` for a client's own ticket. */
+export async function fireTicketCallbacks(ctx: SandboxContext, action: 'added' | 'updated' | 'deleted', ticket: Doc, memberId: string = CW_API_MEMBER): Promise<void> {
   const cbs = (await ctx.store.list<Doc>(CALLBACK_KIND)).filter((c) => String(c.type).toLowerCase() === 'ticket' && !c.inactiveFlag && levelMatches(c, ticket));
   if (!cbs.length) return;
   const key = await currentKey(ctx);
   await Promise.all(cbs.map(async (cb) => {
     const payload = {
-      MessageId: randomUUID(), FromUrl: href(ctx, ''), CompanyId: CW_COMPANY_ID, MemberId: CW_API_MEMBER, Action: action, Type: 'ticket',
+      MessageId: randomUUID(), FromUrl: href(ctx, ''), CompanyId: CW_COMPANY_ID, MemberId: memberId, Action: action, Type: 'ticket',
       ID: ticket.id, Entity: action === 'deleted' ? null : JSON.stringify(ticket),
       Metadata: { key_url: `${ctx.baseUrl}${KEY_PATH}?companyName=${CW_COMPANY_ID}&id=${key.id}` }, CallbackObjectRecId: cb.id,
     };

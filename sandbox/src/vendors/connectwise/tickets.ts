@@ -90,14 +90,15 @@ export async function addNote(ctx: SandboxContext, ticket: Doc, n: Doc): Promise
 }
 
 /** Creates a ticket exactly as POST /service/tickets does (also used by the admin "client portal" helper). */
-export async function createCwTicket(ctx: SandboxContext, body: CwTicketInput): Promise<Doc | { field: string; message: string }> {
+export async function createCwTicket(ctx: SandboxContext, body: CwTicketInput, actor: string = CW_API_MEMBER): Promise<Doc | { field: string; message: string }> {
   const built = await buildTicket(ctx, body);
   if ('field' in built) return built;
   const { ticket, notes } = built;
+  if (actor !== CW_API_MEMBER) ticket._info = { ...(ticket._info as Doc), enteredBy: actor, updatedBy: actor };
   await ctx.store.put(TICKET_KIND, String(ticket.id), ticket, String((ticket.company as Doc).identifier));
   for (const n of notes) await addNote(ctx, ticket, { text: n.text, [n.flag]: true });
   if (ticket.parentTicketId) await ctx.store.patch(TICKET_KIND, String(ticket.parentTicketId), { hasChildTicket: true });
-  if (body.skipCallback !== true) void fireTicketCallbacks(ctx, 'added', ticket);
+  if (body.skipCallback !== true) void fireTicketCallbacks(ctx, 'added', ticket, actor);
   return ticket;
 }
 

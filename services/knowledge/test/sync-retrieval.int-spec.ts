@@ -101,6 +101,22 @@ describe('sync', () => {
   });
 });
 
+describe('start-up', () => {
+  it('a lookup right after start waits for the first sync instead of finding nothing', async () => {
+    const fresh = await testIndex();
+    try {
+      const missing = await fresh.app.sync.ensureSynced('ContosoDental', 50);
+      expect(missing).toEqual([expect.stringMatching(/MSP-wide documents has not synced/), expect.stringMatching(/ContosoDental has not synced/)]);
+      const round = fresh.app.sync.syncAll('full');
+      expect(await fresh.app.sync.ensureSynced('ContosoDental')).toEqual([]);
+      expect((await fresh.app.resolver.resolve('password_reset', 'ContosoDental')).usable).toBe(true);
+      await round;
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('retrieval', () => {
   it('finds the client runbook for ticket text, client page over the replaced global one', async () => {
     const hits = await t.app.search.search({ clientIdentifier: 'WhitfieldCrane', query: 'I forgot my password and cannot log in', limit: 5 });

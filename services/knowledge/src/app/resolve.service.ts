@@ -27,8 +27,9 @@ export class ResolveService {
   }
 
   /** Resolve for a ticket and record it (inside the caller's transaction when given, so a retry never double counts). */
-  async resolveForTicket(ticketId: string, category: TicketCategory, clientIdentifier: string | null, sql: Sql = this.db): Promise<RunbookResolution> {
-    const resolution = await this.resolve(category, clientIdentifier, sql);
+  async resolveForTicket(ticketId: string, category: TicketCategory, clientIdentifier: string | null, sql: Sql = this.db, notes: string[] = []): Promise<RunbookResolution> {
+    const found = await this.resolve(category, clientIdentifier, sql);
+    const resolution = notes.length ? { ...found, reasons: [...found.reasons, ...notes] } : found;
     await this.gaps.recordLookup(sql, { ticketId, clientIdentifier, category, resolution });
     this.metrics.lookup(clientIdentifier ?? 'unknown', category, resolution.usable ? 'usable' : resolution.gaps.includes('no_runbook') ? 'no_runbook' : 'unusable');
     return resolution;

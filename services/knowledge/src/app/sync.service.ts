@@ -32,6 +32,10 @@ function errorText(err: unknown): string {
  */
 export class SyncService {
   private readonly running = new Map<string, Promise<SyncReport>>();
+  /** Rounds in progress (syncAll): a scope queued in one is about to sync. */
+  private readonly rounds = new Set<Promise<unknown>>();
+  /** Scopes known to have synced at least once (so the check below costs nothing after start). */
+  private readonly synced = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -44,7 +48,43 @@ export class SyncService {
     private readonly log: Log = silentLog,
   ) {}
 
-  async syncAll(mode: 'full' | 'incremental', filter?: { clientIdentifier?: string | null; force?: boolean }): Promise<SyncReport[]> {
+  syncAll(mode: 'full' | 'incremental', filter?: { clientIdentifier?: string | null; force?: boolean }): Promise<SyncReport[]> {
+    const round = this.round(mode, filter);
+    this.rounds.add(round);
+    void round.finally(() => this.rounds.delete(round)).catch(() => undefined);
+    return round;
+  }
+
+  /**
+   * Right after start the index may still be empty: a ticket looked up then would wrongly find no runbook.
+   * Waits (bounded) for the first sync of the global scope and of the client's scope; returns what is still
+   * missing so the resolution can say so.
+   */
+  async ensureSynced(clientIdentifier: string | null, timeoutMs = 20_000): Promise<string[]> {
+    const keys = clientIdentifier === null ? ['global'] : ['global', `client:${clientIdentifier}`];
+    const deadline = Date.now() + timeoutMs;
+    const missing: string[] = [];
+    for (const key of keys) {
+      for (;;) {
+        if (this.synced.has(key)) break;
+        const st = await this.state.get(this.db, key);
+        if (st?.lastSuccessAt) {
+          this.synced.add(key);
+          break;
+        }
+        const waitOn = [...this.rounds];
+        const left = deadline - Date.now();
+        if (!waitOn.length || left <= 0) {
+          missing.push(`the runbook index of ${key === 'global' ? 'the MSP-wide documents' : key.slice('client:'.length)} has not synced yet${st?.lastError ? ` (last error: ${st.lastError})` : ''}`);
+          break;
+        }
+        await Promise.race([Promise.allSettled(waitOn), new Promise((r) => setTimeout(r, left).unref())]);
+      }
+    }
+    return missing;
+  }
+
+  private async round(mode: 'full' | 'incremental', filter?: { clientIdentifier?: string | null; force?: boolean }): Promise<SyncReport[]> {
     let list: DocsSource[];
     try {
       list = this.sources();
@@ -118,6 +158,7 @@ export class SyncService {
         report.durationMs = Date.now() - startedAt.getTime();
         await this.state.success(tx, report, nextCursor, startedAt);
       });
+      this.synced.add(src.scopeKey);
       this.log.info({ scope: src.scopeKey, mode, upserted: report.upserted, deleted: report.deleted, unchanged: report.unchanged, rejected: report.rejected.length }, 'knowledge: sync done');
     } catch (err) {
       Object.assign(report, { ok: false, upserted: 0, deleted: 0, error: errorText(err), durationMs: Date.now() - startedAt.getTime(), documentCount: prior?.documentCount ?? report.documentCount });

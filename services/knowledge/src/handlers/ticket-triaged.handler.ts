@@ -16,8 +16,9 @@ export class TicketTriagedHandler {
     const { ticket, triage } = evt.payload;
     const client = triage.clientIdentifier ?? ticket.clientIdentifier ?? evt.mspClientId;
     const tx = fromEntityManager(ctx.tx);
+    const notSynced = await this.app.sync.ensureSynced(client);
     // Recorded in the handler's transaction: a redelivery neither double counts nor publishes twice.
-    const runbook = await this.app.resolver.resolveForTicket(evt.ticketId, triage.category, client, tx);
+    const runbook = await this.app.resolver.resolveForTicket(evt.ticketId, triage.category, client, tx, notSynced);
     if (triage.confidence >= this.env.KNOWLEDGE_LEARN_MIN_CONFIDENCE && triage.classifier !== 'rules') {
       await this.app.examples.add(tx, [{ id: `ticket:${evt.ticketId}`, category: triage.category, origin: triage.classifier, text: `${ticket.summary}\n${ticket.description}` }]);
     }

@@ -70,6 +70,10 @@ export function plan(input: PlanInput): PlanDecision {
     return escalate(reason, runbook.reasons.length ? runbook.reasons : ['no usable automation in the applicable runbook']);
   }
 
+  // Who asks comes first: a sender who is not on file has no standing, whatever the text says.
+  const requester = requesterOf(ticket, triage, snapshot);
+  if ('kind' in requester) return requester;
+
   const signals = ticketSignals(text, snapshot.contacts.map((c) => c.mobile));
   if (signals.length > 0) {
     const sec = signals.find((s) => s.reason === 'security_incident');
@@ -86,9 +90,6 @@ export function plan(input: PlanInput): PlanDecision {
   const headers = runbook.automations.filter((h) => h.action === action.name);
   let rule = strictest(headers.map((h) => h.identityVerification));
   if (CATALOG[action.name].needsIdentity && rule === 'none') rule = 'contact_on_file';
-
-  const requester = requesterOf(ticket, triage, snapshot);
-  if ('kind' in requester) return requester;
 
   const ctx: DraftContext = {
     ...input, action: action.name, headers, rule, requester: requester.contact, text,

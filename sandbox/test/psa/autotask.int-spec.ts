@@ -39,6 +39,9 @@ describe('sandbox Autotask', () => {
     expect(q2.items.map((t) => t.id)).toEqual([ids[2]]);
     expect(q2.pageDetails.nextPageUrl).toBeNull();
     expect((await post('/Tickets/query', { filter: [{ op: 'eq', field: 'nope', value: 1 }] })).status).toBe(500);
+    // property names bind case-insensitively, as the vendor's docs (PascalCase) and responses (camelCase) differ
+    const pascal = (await (await post('/Tickets/query', { Filter: [{ Op: 'eq', Field: 'ID', Value: ids[1] }], MaxRecords: 5 })).json()) as { items: Array<{ id: number }> };
+    expect(pascal.items.map((t) => t.id)).toEqual([ids[1]]);
     const patched = await post('/Tickets', { id: ids[0], status: status('Resolved') }, 'PATCH');
     expect(await patched.json()).toEqual({ itemId: ids[0] });
     const item = ((await (await at(`/Tickets/${ids[0]}`)).json()) as { item: { status: number; completedDate: string | null; ticketNumber: string } }).item;

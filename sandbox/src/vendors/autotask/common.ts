@@ -17,6 +17,29 @@ export function atErrors(res: Response, status: number, ...errors: string[]): vo
   res.status(status).json({ errors });
 }
 
+const lowerFirst = (k: string) => k.charAt(0).toLowerCase() + k.slice(1);
+
+function normaliseFilter(items: unknown): unknown {
+  if (!Array.isArray(items)) return items;
+  return items.map((it) => {
+    if (!it || typeof it !== 'object') return it;
+    const out: Doc = {};
+    for (const [k, v] of Object.entries(it as Doc)) out[lowerFirst(k)] = lowerFirst(k) === 'items' ? normaliseFilter(v) : v;
+    return out;
+  });
+}
+
+/**
+ * The vendor binds request properties case-insensitively (its docs show `WebhookUrl`, responses say
+ * `webhookUrl`): top-level keys and filter item keys are brought to the response casing.
+ */
+export function normaliseBody(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(body as Doc)) out[lowerFirst(k)] = lowerFirst(k) === 'filter' ? normaliseFilter(v) : v;
+  return out;
+}
+
 /** `ApiIntegrationCode`, `UserName`, `Secret` headers on every call. */
 export function atAuth(req: Request, res: Response, next: NextFunction): void {
   const user = req.get('UserName') ?? '';
@@ -24,6 +47,7 @@ export function atAuth(req: Request, res: Response, next: NextFunction): void {
   if (req.get('ApiIntegrationCode') !== AT_INTEGRATION_CODE || user.toLowerCase() !== AT_USERNAME || req.get('Secret') !== AT_SECRET) {
     return atErrors(res, 401, 'User is not authorized. Please check your credentials (UserName, Secret and ApiIntegrationCode).');
   }
+  if (req.body !== undefined) req.body = normaliseBody(req.body);
   next();
 }
 
@@ -37,7 +61,7 @@ export function queryResponse(ctx: SandboxContext, req: Request, res: Response, 
   let search: Doc;
   const qs = req.query as Record<string, unknown>;
   try {
-    search = req.method === 'POST' ? ((req.body ?? {}) as Doc) : (JSON.parse(String(qs.search ?? '{}')) as Doc);
+    search = (req.method === 'POST' ? req.body ?? {} : normaliseBody(JSON.parse(String(qs.search ?? '{}')))) as Doc;
   } catch {
     return atErrors(res, 500, 'The search parameter is not valid JSON.');
   }
@@ -51,16 +75,16 @@ export function queryResponse(ctx: SandboxContext, req: Request, res: Response, 
   }
   let filter;
   try {
-    filter = validateFilter(search.filter ?? search.Filter, new Set(fieldNames.map((f) => f.toLowerCase())), entity);
+    filter = validateFilter(search.filter, new Set(fieldNames.map((f) => f.toLowerCase())), entity);
   } catch (e) {
     if (e instanceof FilterError) return atErrors(res, 500, e.message);
     throw e;
   }
-  const max = Math.min(MAX_RECORDS, Math.max(1, Number(search.MaxRecords ?? search.maxRecords) || MAX_RECORDS));
+  const max = Math.min(MAX_RECORDS, Math.max(1, Number(search.maxRecords) || MAX_RECORDS));
   const all = docs.filter((d) => matchAll(d, filter)).sort((a, b) => Number(a.id) - Number(b.id));
   const rest = all.filter((d) => Number(d.id) > afterId);
   const page = rest.slice(0, max);
-  const include = (search.IncludeFields ?? search.includeFields) as unknown;
+  const include = search.includeFields as unknown;
   const items = Array.isArray(include) && include.length
     ? page.map((d) => Object.fromEntries(Object.entries(d).filter(([k]) => k === 'id' || (include as string[]).some((f) => f.toLowerCase() === k.toLowerCase()))))
     : page;
@@ -73,7 +97,7 @@ export function queryResponse(ctx: SandboxContext, req: Request, res: Response, 
 export function countQuery(req: Request, res: Response, entity: string, docs: Doc[], fieldNames: string[]): void {
   try {
     const search = (req.method === 'POST' ? req.body : JSON.parse(String((req.query as Record<string, unknown>).search ?? '{}'))) as Doc;
-    const filter = validateFilter(search.filter ?? search.Filter, new Set(fieldNames.map((f) => f.toLowerCase())), entity);
+    const filter = validateFilter(search.filter, new Set(fieldNames.map((f) => f.toLowerCase())), entity);
     res.json({ queryCount: docs.filter((d) => matchAll(d, filter)).length });
   } catch (e) {
     if (e instanceof FilterError || e instanceof SyntaxError) return atErrors(res, 500, e.message);

@@ -92,6 +92,20 @@ describe('accepted deliveries', () => {
     expect(replies).toEqual([expect.objectContaining({ payload: expect.objectContaining({ channel: 'email', kind: 'message', body: 'Now it works' }) })]);
   });
 
+  test('a reply to the desk\'s own mail (ticket id in the Message-ID) or naming the PSA ticket number threads onto it', async () => {
+    const created = await http.post('/portal/tickets').set('x-api-key', CONTOSO_KEY).send({ summary: 'VPN drops every hour', description: 'FortiClient disconnects', fromEmail: 'kevin.oneil@contoso-dental.example' });
+    const id = created.body.ticketId as string;
+    const byMessageId = await http.post('/inbound/email').set('content-type', 'message/rfc822').send(rfc822({
+      from: 'kevin.oneil@contoso-dental.example', subject: 'Re: your VPN ticket', body: 'Still dropping', messageId: `<${randomUUID()}@x>`, headers: [`In-Reply-To: <ticket.${id}.k2@desk.local>`] }));
+    expect(byMessageId.body).toMatchObject({ outcome: 'reply', ticketId: id });
+    await desk.core.uow.run((ctx) => ctx.publish('desk.ticket.psa-linked.v1', { ticketId: id, mspClientId: 'ContosoDental', correlationId: id },
+      { psa: { system: 'connectwise', id: '88123', number: '88123' }, system: 'connectwise', clientIdentifier: 'ContosoDental' }));
+    await waitFor(async () => (await query(`SELECT 1 FROM "${schema}".ticket_link WHERE ticket_id = $1 AND psa_ticket_id = '88123'`, [id])).length > 0, 15_000, 'link');
+    const bySubject = await http.post('/inbound/email').set('content-type', 'message/rfc822').send(rfc822({
+      from: 'kevin.oneil@contoso-dental.example', subject: 'RE: Ticket #88123 VPN drops every hour', body: 'Fixed now, thanks', messageId: `<${randomUUID()}@x>` }));
+    expect(bySubject.body).toMatchObject({ outcome: 'reply', ticketId: id });
+  });
+
   test('auto-replies are stored for audit but start nothing', async () => {
     const mail = rfc822({ from: 'amy.lee@contoso-dental.example', subject: 'Automatic reply: Out of office', body: 'Away', messageId: `<${randomUUID()}@x>`, headers: ['Auto-Submitted: auto-replied'] });
     const res = await http.post('/inbound/email').set('content-type', 'message/rfc822').send(mail);

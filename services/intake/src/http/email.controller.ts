@@ -17,6 +17,8 @@ import { auditHeaders, mediaType, readRawBody, requireMediaType } from './raw-bo
  * In-Reply-To / References, or a ticket number in the subject) threads onto its ticket; anything else
  * is a new ticket; auto-replies and bounces are stored for audit and otherwise ignored.
  */
+const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 @Controller('inbound')
 export class EmailController {
   constructor(
@@ -45,6 +47,11 @@ export class EmailController {
       const thread = await this.uow.run(async (ctx) => {
         const byId = await IntakeStore.ticketForMessageIds(ctx.tx, mail.threadIds);
         if (byId) return IntakeStore.linkByTicket(ctx.tx, byId);
+        // The desk's own outbound mail may name its ticket in the Message-ID (<ticket.{uuid}.{nonce}@…>).
+        for (const id of mail.threadIds.flatMap((t) => t.match(UUID_IN_TEXT) ?? [])) {
+          const link = await IntakeStore.linkByTicket(ctx.tx, id.toLowerCase());
+          if (link) return link;
+        }
         return IntakeStore.linkByPsaNumber(ctx.tx, mail.ticketNumbers);
       });
       if (thread) {

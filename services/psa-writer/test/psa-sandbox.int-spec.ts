@@ -3,6 +3,7 @@ import { Subjects, type PayloadInput } from '@desk/contracts';
 import type { DeskApp } from '@desk/platform';
 import { cleanup, isolatedEnv, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
 import { startTestSandbox } from '../../../sandbox/test/sandbox-harness';
+import { PsaSandbox } from '../../../test/e2e/psa-sandbox';
 import { PsaWriterModule } from '../src/psa-writer.module';
 
 /**
@@ -103,4 +104,25 @@ test('a security escalation moves the ticket to the Security board at priority 1
   expect(notes.find((n) => n.text.startsWith('ESCALATION SUMMARY'))!.internalAnalysisFlag).toBe(true);
   const outbox = await (await fetch(`${sb.url}/admin/outbox`)).json() as Array<{ channel: string; body: string }>;
   expect(outbox.filter((m) => /Security incident: ContosoDental/.test(JSON.stringify(m))).length).toBeGreaterThanOrEqual(1);
+}, 90_000);
+
+test.each([
+  { client: 'TailspinMfg', system: 'halopsa' as const, from: 'michael.torres@tailspin-mfg.example', name: 'Michael Torres' },
+  { client: 'RiverbendFdn', system: 'autotask' as const, from: 'thomas.reed@riverbend-foundation.example', name: 'Thomas Reed' },
+])('through $system: ticket, first response, plan and resolution note, each once, no write failed', async (c) => {
+  const ticketId = randomUUID();
+  const t = { ...ticket(`Print queue stuck (${c.system})`), clientIdentifier: c.client, fromEmail: c.from, fromName: c.name };
+  const tr = { ...triage, clientIdentifier: c.client, requester: { ...triage.requester, email: c.from, name: c.name } };
+  const origin = { ticketId, mspClientId: c.client, correlationId: ticketId };
+  await desk.core.uow.run((ctx) => ctx.publish(Subjects.ticketTriaged, origin, { ticket: t, triage: tr }));
+  await desk.core.uow.run((ctx) => ctx.publish(Subjects.ticketPlanned, origin, { ticket: t, category: 'printer', stage: 'executing', plan: [], customerMessage: 'We are clearing the print queue now.', internalNote: 'Plan: clear_print_queue' }));
+  await desk.core.uow.run((ctx) => ctx.publish(Subjects.ticketResolved, origin, { ticket: t, category: 'printer', actions: ['clear_print_queue'], evidence: [], customerMessage: 'The print queue was cleared.', internalNote: 'Queue empty', handlingSeconds: 61 }));
+  const id = await waitFor(() => psaId(ticketId), 30_000, 'PSA ticket');
+  await waitFor(async () => (await pending()) === 0, 60_000, 'writes');
+  expect(await query(`SELECT kind, last_error FROM "${schema}".psa_write WHERE ticket_id = $1 AND status = 'failed'`, [ticketId])).toEqual([]);
+  const view = await new PsaSandbox(sb.url).view({ system: c.system, id: id! });
+  const texts = view.notes.map((n) => n.text);
+  expect(texts.filter((x) => /we have received your request/i.test(x))).toHaveLength(1);
+  expect(texts.filter((x) => x.startsWith('Plan: clear_print_queue'))).toHaveLength(1);
+  expect(texts.filter((x) => /The print queue was cleared/.test(x))).toHaveLength(1);
 }, 90_000);

@@ -1,5 +1,5 @@
 import { addBusinessMinutes, businessMinutesBetween, inWindow, toMinutes } from './business-time';
-import { atRiskByClient, slaStatus } from './sla';
+import { atRiskByClient, composeSlaPage, firstHumanResponse, slaStatus } from './sla';
 
 const CHI = { timezone: 'America/Chicago', days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' };
 const at = (iso: string) => new Date(iso);
@@ -53,5 +53,26 @@ describe('first-response SLA', () => {
     const now = at('2026-11-30T15:50:00Z');
     const counts = atRiskByClient([late, slaStatus(t, CHI, policy, now), slaStatus({ ...t, ticketId: 't2' }, CHI, policy, now)], ['ContosoDental', 'AlderBrooks']);
     expect(Object.fromEntries(counts)).toEqual({ ContosoDental: 2, AlderBrooks: 0 });
+  });
+});
+
+describe('first human response and the page', () => {
+  const humans = new Set(['jreyes', 'aokafor']);
+  const received = at('2026-11-30T15:00:00Z');
+  it('skips the automation, contacts and notes from before receipt', () => {
+    const notes = [
+      { createdBy: 'L1Agent', createdAt: '2026-11-30T15:00:05Z' }, { createdBy: 'contact:12', createdAt: '2026-11-30T15:05:00Z' },
+      { createdBy: 'AOkafor', createdAt: '2026-11-30T15:40:00Z' }, { createdBy: 'jreyes', createdAt: '2026-11-30T15:30:00Z' },
+      { createdBy: 'jreyes', createdAt: '2026-11-30T14:00:00Z' }, { createdBy: null, createdAt: '2026-11-30T15:01:00Z' },
+    ];
+    expect(firstHumanResponse(notes, humans, received)?.toISOString()).toBe('2026-11-30T15:30:00.000Z');
+    expect(firstHumanResponse(notes.slice(0, 2), humans, received)).toBeNull();
+  });
+  it('says late or at risk with the numbers', () => {
+    const s = slaStatus({ ticketId: 't', clientIdentifier: 'AlderBrooks', receivedAt: received, respondedAt: null, closed: false },
+      CHI, { firstResponseMinutes: 60, warnAt: 0.75 }, at('2026-11-30T16:10:00Z'));
+    const p = composeSlaPage(s, '1042', 60);
+    expect(p.subject).toBe('First-response SLA missed: AlderBrooks ticket #1042');
+    expect(p.body).toContain('after 70 of 60 business minutes');
   });
 });

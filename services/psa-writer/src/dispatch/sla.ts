@@ -56,3 +56,29 @@ export function atRiskByClient(statuses: SlaStatus[], clients: string[]): Map<st
   for (const s of statuses) if (needsAttention(s)) out.set(s.clientIdentifier, (out.get(s.clientIdentifier) ?? 0) + 1);
   return out;
 }
+
+/**
+ * When a person first answered: the earliest note after receipt written by a team member other than
+ * the automation (the desk's own acknowledgement does not stop a human SLA clock; a contact's note is the user).
+ */
+export function firstHumanResponse(notes: ReadonlyArray<{ createdBy: string | null; createdAt: string | null }>, humans: ReadonlySet<string>, receivedAt: Date): Date | null {
+  let first: number | null = null;
+  for (const n of notes) {
+    if (!n.createdBy || !n.createdAt || !humans.has(n.createdBy.toLowerCase())) continue;
+    const t = Date.parse(n.createdAt);
+    if (!Number.isFinite(t) || t < receivedAt.getTime()) continue;
+    if (first === null || t < first) first = t;
+  }
+  return first === null ? null : new Date(first);
+}
+
+/** The page text for a ticket whose first response is at risk or late. */
+export function composeSlaPage(s: SlaStatus, psaNumber: string | null, minutes: number): { subject: string; body: string } {
+  const late = s.state === 'breached';
+  const ref = psaNumber ? `#${psaNumber}` : s.ticketId;
+  return {
+    subject: `${late ? 'First-response SLA missed' : 'First-response SLA at risk'}: ${s.clientIdentifier} ticket ${ref}`,
+    body: `Ticket ${ref} (${s.clientIdentifier}) has no response from a technician after ${Math.round(s.usedMinutes)} of ${minutes} business minutes; `
+      + `due ${s.dueAt.toISOString()}. Please pick it up.`,
+  };
+}

@@ -13,6 +13,8 @@ export interface CategoryDecision {
 
 /** Confidence given to the security screen's verdict: a reported incident is never a model guess. */
 export const SECURITY_CONFIDENCE = 0.97;
+/** Below this, a model-only security_incident guess (no screen signal) is not trusted. */
+export const UNSURE_SECURITY = 0.6;
 
 /** Rules first (alert formats, unmistakable phrases), the calibrated model otherwise; the security screen overrides both. */
 export function decideCategory(
@@ -28,6 +30,11 @@ export function decideCategory(
   if (hit) {
     const modelAgrees = pred.category === hit.category;
     return { category: hit.category, confidence: round(modelAgrees ? Math.max(hit.confidence, pred.confidence) : hit.confidence), alternatives, classifier: 'rules', rule: hit.rule };
+  }
+  // The model's security class is broad; an unsure security guess with no screen signal is a word-level
+  // artefact, not a report. The runner-up stands, with its own (low) confidence, so a human still decides.
+  if (pred.category === 'security_incident' && pred.confidence < UNSURE_SECURITY && pred.ranked[1]) {
+    return { category: pred.ranked[1].category, confidence: round(pred.ranked[1].confidence), alternatives, classifier: 'embedded', rule: 'unsure-security-guess' };
   }
   return { category: pred.category, confidence: round(pred.confidence), alternatives, classifier: 'embedded', rule: null };
 }

@@ -11,6 +11,7 @@ import { demoClientSlugs, DEFAULT_DEMO_WORLD, markdownTreeSources } from '../src
 import { DocsSource } from '../src/adapters/docs-source';
 import { fixedClock } from '../src/domain/clock';
 import { DEFAULT_STALENESS } from '../src/domain/staleness';
+import { Embedder } from '../src/adapters/embedder';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -25,7 +26,7 @@ export interface TestIndex {
 }
 
 /** A fresh knowledge schema on the real PostgreSQL, fed from a copy of the demo runbooks. */
-export async function testIndex(extraSources: DocsSource[] = []): Promise<TestIndex> {
+export async function testIndex(extraSources: DocsSource[] = [], embedder: Embedder | null = null): Promise<TestIndex> {
   const schema = `knowledge_t${randomBytes(4).toString('hex')}`;
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   const db = new PgDb(pool);
@@ -34,7 +35,7 @@ export async function testIndex(extraSources: DocsSource[] = []): Promise<TestIn
   cpSync(join(DEFAULT_DEMO_WORLD, 'runbooks'), dir, { recursive: true });
   const sources = [...markdownTreeSources(dir, demoClientSlugs()), ...extraSources];
   const app = createKnowledgeApp({
-    db, schema, clock: fixedClock('2026-11-30T15:00:00Z'), policy: DEFAULT_STALENESS,
+    db, schema, clock: fixedClock('2026-11-30T15:00:00Z'), policy: DEFAULT_STALENESS, embedder,
     sources: () => sources,
   });
   return {
@@ -89,4 +90,25 @@ export class FakeDocs implements DocsClient {
 export function htmlDoc(id: string, client: string | null, title: string, category: string, body: string, updatedAt = '2026-10-01T12:00:00Z'): DocsDocument {
   const header = `---\ntitle: "${title}"\ncategory: ${category}\nupdated: "${updatedAt.slice(0, 10)}"\n---`;
   return { id, title, body: `<pre>${header}</pre><h1>${title}</h1>${body}`, bodyFormat: 'html', updatedAt, url: `https://docs.example/${id}`, clientIdentifier: client };
+}
+
+/** A deterministic stand-in for an embeddings endpoint: hashed bag of words (same words → close vectors). */
+export class HashEmbedder implements Embedder {
+  readonly model = 'hash-64';
+  calls = 0;
+  down = false;
+
+  async embed(texts: string[]): Promise<number[][]> {
+    this.calls++;
+    if (this.down) throw new Error('embeddings endpoint unavailable');
+    return texts.map((t) => {
+      const v = new Array<number>(64).fill(0);
+      for (const w of t.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
+        let h = 0;
+        for (const ch of w) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+        v[h % 64]! += 1;
+      }
+      return v;
+    });
+  }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeDocs, htmlDoc, testIndex, TestIndex } from './helpers';
+import { FakeDocs, HashEmbedder, htmlDoc, testIndex, TestIndex } from './helpers';
 
 let t: TestIndex;
 const fake = new FakeDocs('Fabrikam');
@@ -132,6 +132,28 @@ describe('retrieval', () => {
   it('filters by category', async () => {
     const hits = await t.app.search.search({ clientIdentifier: 'ContosoDental', query: 'password', category: 'account_unlock', limit: 5 });
     expect(hits.map((h) => h.category)).toEqual(['account_unlock']);
+  });
+});
+
+describe('embeddings (when configured)', () => {
+  it('are stored at sync and fused as one more ranked list; an endpoint outage degrades, never fails', async () => {
+    const embedder = new HashEmbedder();
+    const e = await testIndex([], embedder);
+    try {
+      expect((await e.app.sync.syncAll('full')).every((r) => r.ok)).toBe(true);
+      const [row] = await e.pool.query(`SELECT count(*)::int AS n FROM "${e.schema}".document WHERE embedding IS NOT NULL`).then((x) => x.rows);
+      expect(row.n).toBe(38);
+      const hits = await e.app.search.search({ clientIdentifier: 'TailspinMfg', query: 'NetExtender tunnel will not connect from home' });
+      expect(hits[0]).toMatchObject({ docId: 'tailspin-mfg/vpn-netextender.md' });
+      expect(hits[0]!.ranks.embedding).toBeDefined();
+      expect(hits.every((h) => h.scope === 'global' || h.docId.startsWith('tailspin-mfg/'))).toBe(true);
+      embedder.down = true;
+      const degraded = await e.app.search.search({ clientIdentifier: 'TailspinMfg', query: 'NetExtender tunnel will not connect from home' });
+      expect(degraded[0]!.docId).toBe('tailspin-mfg/vpn-netextender.md');
+      expect(degraded[0]!.ranks.embedding).toBeUndefined();
+    } finally {
+      await e.close();
+    }
   });
 });
 

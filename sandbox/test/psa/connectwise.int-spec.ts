@@ -53,6 +53,8 @@ describe('sandbox ConnectWise PSA', () => {
     expect(notes[0]).toMatchObject({ text: 'desc 0', detailDescriptionFlag: true });
     expect((await cw('/service/tickets?conditions=' + encodeURIComponent('summary = "open'))).status).toBe(400);
     expect((await cw('/service/tickets/999999')).status).toBe(404);
+    const searched = (await (await cw('/service/tickets/search', { method: 'POST', body: JSON.stringify({ conditions: 'summary like "Printer%"', pageSize: 10 }) })).json()) as unknown[];
+    expect(searched).toHaveLength(3);
   });
 
   it('finds contacts by email through childConditions', async () => {

@@ -163,6 +163,14 @@ export function ticketRoutes(ctx: SandboxContext): Router {
 
   r.get('/service/tickets', async (req, res) => listResponse(req, res, await all()));
   r.get('/service/tickets/count', async (req, res) => countResponse(req, res, await all()));
+  // POST /service/tickets/search: the same filters in a body (FilterValues) for conditions too long for a URL.
+  r.post('/service/tickets/search', async (req, res) => {
+    const b = (req.body ?? {}) as Doc;
+    const merged = { ...(req.query as Record<string, unknown>) };
+    for (const k of ['conditions', 'childConditions', 'orderBy', 'fields', 'page', 'pageSize']) if (b[k] !== undefined) merged[k] = String(b[k]);
+    Object.defineProperty(req, 'query', { value: merged, configurable: true });
+    listResponse(req, res, await all());
+  });
   r.post('/service/tickets', async (req, res) => {
     const t = await createCwTicket(ctx, (req.body ?? {}) as CwTicketInput);
     if ('field' in t) return invalid(res, 'ticket', String(t.field), String(t.message));

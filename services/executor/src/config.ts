@@ -8,6 +8,8 @@ export const ExecutorEnv = PlatformEnv.extend({
   DESK_CLIENT_REGISTER: z.string().default(''),
   /** How often waiting cases are checked for expired codes and lapsed approvals. */
   EXECUTOR_TICK_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Validity of a one-time code (15 minutes). */
+  EXECUTOR_CODE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15 * 60 * 1000),
   /** Pause between in-process retries of a vendor call the vendor refused (429/5xx). */
   EXECUTOR_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
 });

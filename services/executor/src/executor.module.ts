@@ -42,6 +42,7 @@ class AttemptStoreLifecycle implements OnApplicationShutdown {
           actionsTotal: metrics.counter('desk_actions_total', 'Catalog actions run by the executor', ['client', 'action', 'outcome']),
           now: () => new Date(),
           retryDelayMs: env.EXECUTOR_RETRY_DELAY_MS,
+          codeTtlMs: env.EXECUTOR_CODE_TTL_MS,
           log: (msg, fields) => logger.pino.warn(fields ?? {}, msg),
         });
       },

@@ -68,9 +68,9 @@ export async function outbox(h: Harness): Promise<OutboxMessage[]> {
   return Array.isArray(r) ? r : r.messages;
 }
 
-/** Calls that change something at a vendor (token requests and reads excluded). */
+/** Calls that change something at a vendor (token requests and reads excluded; Autotask reads are POST …/query). */
 export function mutations(cs: CallRecord[]): CallRecord[] {
-  return cs.filter((c) => c.principal !== 'webhook-delivery' && c.method !== 'GET' && !/token|oauth|\/login\//i.test(c.path) && c.vendor !== 'twilio' && c.vendor !== 'smtp');
+  return cs.filter((c) => c.principal !== 'webhook-delivery' && c.method !== 'GET' && !/token|oauth|\/login\/|\/query$/i.test(c.path) && c.vendor !== 'twilio' && c.vendor !== 'smtp');
 }
 
 export function resolvedEvent(spec: TicketSpec, ticketId = randomUUID()): Envelope<RunbookResolvedV1> {

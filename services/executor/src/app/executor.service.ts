@@ -26,6 +26,8 @@ export interface ExecutorDeps {
   now: () => Date;
   /** Pause between in-process retries of a refused vendor call. */
   retryDelayMs: number;
+  /** How long a one-time code stays valid. */
+  codeTtlMs: number;
   log: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -206,9 +208,9 @@ export class ExecutorService {
       await escalateTicket(scope, c, { reason: 'identity_verification_failed', reasons: [`the verification code could not be delivered to the mobile on file: ${(err as Error).message.slice(0, 200)}`], security: false, steps: state.plan.steps });
       return { ...state, stage: 'escalated' };
     }
-    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile }, this.d.now());
+    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile }, this.d.now(), this.d.codeTtlMs);
     await scope.audit({ actor: 'executor', action: 'send_code', decision: 'sent', why: 'identity verification before a sensitive action', evidence: { to: `mobile on file of ${name(recipient)} ending ${recipient.mobile.replace(/\D/g, '').slice(-4)}`, expiresAt: next.code?.expiresAt } });
-    await this.planned(scope, c, next, 'awaiting_verification', codeSentMessage(recipient), `Verification code sent to the mobile on file of ${name(recipient)}; expires ${next.code?.expiresAt}.`);
+    await this.planned(scope, c, next, 'awaiting_verification', codeSentMessage(recipient, Math.max(1, Math.round(this.d.codeTtlMs / 60_000))), `Verification code sent to the mobile on file of ${name(recipient)}; expires ${next.code?.expiresAt}.`);
     await scope.transition('awaiting_verification', `code sent, expires ${next.code?.expiresAt}`);
     return next;
   }

@@ -45,9 +45,9 @@ export function approvalRequestMessage(approvers: ContactRecord[], plan: Plan): 
     + 'Please reply to this ticket with "Approved" from your own mailbox. Nothing changes until then.';
 }
 
-export function codeSentMessage(recipient: ContactRecord): string {
+export function codeSentMessage(recipient: ContactRecord, minutes = 15): string {
   return `To confirm it's really you, we sent a 6-digit verification code by text message to the mobile number on file ending ${phoneTail(recipient.mobile ?? '')} `
-    + `(${name(recipient)}). Reply to this ticket or to the text with the code within 15 minutes. We will never ask for it by phone.`;
+    + `(${name(recipient)}). Reply to this ticket or to the text with the code within ${minutes} minutes. We will never ask for it by phone.`;
 }
 
 export function codeSmsBody(code: string): string {

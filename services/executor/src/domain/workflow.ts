@@ -72,13 +72,13 @@ export function advance(s: CaseState, now: Date): Step {
 }
 
 /** Records a code that was just sent (only its hash). */
-export function codeSent(s: CaseState, c: { salt: string; hash: string; recipientContactId: string; phone: string }, now: Date): CaseState {
+export function codeSent(s: CaseState, c: { salt: string; hash: string; recipientContactId: string; phone: string }, now: Date, ttlMs = CODE_TTL_MS): CaseState {
   return {
     ...s,
     stage: 'awaiting_verification',
     code: {
       salt: c.salt, hash: c.hash, recipientContactId: c.recipientContactId, sentToPhone: normalizePhone(c.phone),
-      attempts: 0, verifiedAt: null, expiresAt: new Date(now.getTime() + CODE_TTL_MS).toISOString(),
+      attempts: 0, verifiedAt: null, expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
     },
   };
 }

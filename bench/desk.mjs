@@ -83,5 +83,6 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
   return {
     sandboxUrl: env.SANDBOX_URL, intakeUrl: `http://127.0.0.1:${ports.intake}`, natsUrl, databaseUrl,
     sandboxSchema: env.SANDBOX_DB_SCHEMA, stream: env.NATS_STREAM, stop,
+    urls: Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
   };
 }

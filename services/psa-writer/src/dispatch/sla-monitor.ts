@@ -46,7 +46,10 @@ export class SlaMonitor implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap(): void {
     if (this.env.DESK_SLA_POLL_MS <= 0) return;
     this.timer = setInterval(() => {
-      this.running ??= this.check().catch((e: unknown) => this.log.pino.warn({ err: e }, 'SLA check failed')).finally(() => { this.running = null; }).then(() => undefined);
+      if (this.running) return;
+      this.running = this.check()
+        .then(() => undefined, (e: unknown) => this.log.pino.warn({ err: e }, 'SLA check failed'))
+        .finally(() => { this.running = null; });
     }, this.env.DESK_SLA_POLL_MS);
   }
 
@@ -110,6 +113,6 @@ export class SlaMonitor implements OnApplicationBootstrap, OnApplicationShutdown
       key: `${r.ticket_id}:sla_${s.state}`, lane: `page:${r.ticket_id}`, sortAt: this.clock().toISOString(), opIndex: 0,
       op: { kind: 'page', subject: p.subject, body: p.body },
     };
-    await this.ds.transaction((tx) => WriteStore.enqueue(tx, { eventId: randomUUID(), ticketId: r.ticket_id }, r.client_identifier, r.psa_system, r.received_at.toISOString(), [write]));
+    await this.ds.transaction((tx) => WriteStore.enqueue(tx, { eventId: randomUUID(), ticketId: r.ticket_id }, r.client_identifier, r.psa_system, new Date(r.received_at).toISOString(), [write]));
   }
 }

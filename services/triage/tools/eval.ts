@@ -95,6 +95,14 @@ export function runEval(log: (line: string) => void): Record<string, number> {
   log(`\nautonomous routes under config/policy.yaml (default threshold ${threshold}): ${auto.length} of ${pipeline.length} held-out tickets (${eligible} of an automatable category) pass, precision ${autoPrecision.toFixed(3)}`);
   const wrong = auto.filter((r) => r.predicted !== r.truth);
   if (wrong.length) log(`autonomous mistakes: ${wrong.map((w) => `${w.truth}->${w.predicted}@${w.confidence.toFixed(2)}`).join(', ')}`);
+  // The security screen on its own test set (every positive must be flagged) and on benign L1 tickets.
+  const readJsonl = (f: string) => readFileSync(join(REPO_ROOT, 'data', 'triage', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { summary: string; description: string; category?: string; expected?: string });
+  const flag = (r: { summary: string; description: string }) => screenSecurity({ summary: r.summary, description: r.description, senderOnFile: true, privilegedGroups: [] }).flagged;
+  const positives = readJsonl('security-positive.jsonl');
+  const benign = [...readJsonl('security-benign.jsonl'), ...rows.filter((r) => r.category !== 'security_incident' && (r.source === 'l1' || r.expected === 'autonomous'))];
+  const recall = positives.filter(flag).length / positives.length;
+  const benignRate = benign.filter(flag).length / benign.length;
+  log(`security screen: recall ${recall.toFixed(3)} on ${positives.length} security test tickets; ${(benignRate * 100).toFixed(1)}% of ${benign.length} benign tickets flagged`);
   return {
     macro_f1: all.macroF1,
     macro_f1_l1: l1.macroF1,
@@ -107,5 +115,7 @@ export function runEval(log: (line: string) => void): Record<string, number> {
     majority_baseline_macro_f1: score(maj).macroF1,
     model_only_macro_f1: score(modelOnly).macroF1,
     held_out: pipeline.length,
+    security_recall: r3(recall),
+    benign_flag_rate: r3(benignRate),
   };
 }

@@ -68,6 +68,9 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const target = this.url(req.path, req.query);
+    // Observers get the path only (no origin, no query): next-page links carry long query strings.
+    const observedPath = new URL(target).pathname;
     let forceAuth = false;
     let authRetried = false;
     for (let attempt = 1; ; attempt++) {
@@ -82,12 +85,12 @@ export class HttpClient {
           body = JSON.stringify(req.json);
           headers['content-type'] ??= 'application/json';
         }
-        const res = await fetch(this.url(req.path, req.query), {
+        const res = await fetch(target, {
           method: req.method, headers, body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15000),
         });
         status = res.status;
         const text = await res.text();
-        this.opts.onCall?.({ vendor: this.vendor, method: req.method, path: req.path, status, ms: Date.now() - started });
+        this.opts.onCall?.({ vendor: this.vendor, method: req.method, path: observedPath, status, ms: Date.now() - started });
         if (res.ok) return { status, headers: res.headers, text, body: (text ? safeJson(text) : null) as T };
         if (status === 401 && this.opts.authorize && !authRetried) {
           authRetried = true; forceAuth = true; attempt--; continue;
@@ -98,7 +101,7 @@ export class HttpClient {
         await sleep(status === 429 ? retryAfterMs(res.headers, this.retry.maxDelayMs) : this.backoff(attempt));
       } catch (e) {
         if (e instanceof VendorError) throw e;
-        this.opts.onCall?.({ vendor: this.vendor, method: req.method, path: req.path, status, ms: Date.now() - started });
+        this.opts.onCall?.({ vendor: this.vendor, method: req.method, path: observedPath, status, ms: Date.now() - started });
         if (attempt >= this.retry.attempts || !this.idempotent(req)) {
           throw new VendorUnavailableError(`${this.vendor} ${req.method} ${req.path}: ${(e as Error).message}`, this.vendor, null);
         }

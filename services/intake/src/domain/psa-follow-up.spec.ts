@@ -59,6 +59,17 @@ describe('decidePsaFollowUp', () => {
     expect(d.seenNoteIds).toEqual(['1', '2', '3', '4']);
   });
 
+  it('takes Autotask and Halo contact notes as the contact\'s', () => {
+    const d = decidePsaFollowUp({ ...base, callback: cb(), ticket: ticket({ status: 'Waiting on Verification' }), link, notes: [note('1', 'L1Agent'), note('8', 'contact:29'), note('9', 'user')] });
+    expect(d.kind === 'replies' && d.replies.map((r) => [r.fromEmail, r.fromMember])).toEqual([['amy@contoso-dental.example', null], ['amy@contoso-dental.example', null]]);
+  });
+
+  it('recognises the desk\'s member however the PSA spells it', () => {
+    const d = decidePsaFollowUp({ ...base, callback: cb(), ticket: ticket({ status: 'Waiting on Verification' }), link,
+      notes: [note('1', 'L1Agent'), note('5', 'l1-agent'), note('6', 'L1Agent@harborline-it.example'), note('7', 'l1_agent')] });
+    expect(d.kind).toBe('ignore');
+  });
+
   it('sends nothing twice: notes already seen stay seen', () => {
     const d = decidePsaFollowUp({ ...base, callback: cb(), ticket: ticket({ status: 'Waiting on Verification' }), link: { ...link, seenNoteIds: ['1', '3'] }, notes: [note('1', 'L1Agent'), note('3', 'Amy Lee')] });
     expect(d.kind).toBe('ignore');

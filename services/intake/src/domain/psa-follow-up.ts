@@ -25,6 +25,16 @@ const same = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
+ * PSAs spell a member differently (ConnectWise "L1Agent", Halo the e-mail's local part "l1-agent",
+ * Autotask a user name or e-mail): compare letters and digits only, the e-mail's local part included.
+ */
+export function sameMember(who: string | null | undefined, identifier: string): boolean {
+  if (!who) return false;
+  const key = (s: string) => s.split('@')[0]!.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return key(who) !== '' && key(who) === key(identifier);
+}
+
+/**
  * Turns a callback plus the freshly fetched ticket into pipeline events. The desk's own writes (made as
  * the agent member) are never echoed back, so the loop does not feed itself.
  */
@@ -49,7 +59,7 @@ export function decidePsaFollowUp(input: {
   const { callback, ticket, notes, link } = input;
   const allNoteIds = notes.map((n) => n.id);
   const isAgent = (who: string | null | undefined) =>
-    same(who, input.agentIdentifier) || (input.agentAliases ?? []).some((a) => same(who, a));
+    [input.agentIdentifier, ...(input.agentAliases ?? [])].some((a) => sameMember(who, a));
   const byAgent = isAgent(callback.actor);
 
   if (callback.action === 'deleted') return { kind: 'ignore', reason: 'ticket deleted in the PSA', lastStatus: link?.lastStatus ?? ticket.status, seenNoteIds: link?.seenNoteIds ?? allNoteIds };
@@ -96,11 +106,13 @@ export function decidePsaFollowUp(input: {
   const seen = new Set(link.seenNoteIds);
   for (const note of notes) {
     if (seen.has(note.id) || isAgent(note.createdBy)) continue;
-    const fromContact = (note.createdBy?.includes('@') ?? false) || same(note.createdBy, ticket.contact?.name) || same(note.createdBy, ticket.contact?.email);
+    // Contacts appear as an e-mail, their name, Autotask's "contact:<id>" or Halo's end-user marker "user".
+    const by = note.createdBy ?? '';
+    const fromContact = by.includes('@') || by.startsWith('contact:') || by === 'user' || same(by, ticket.contact?.name) || same(by, ticket.contact?.email);
     replies.push({
       psa, channel: 'psa_webhook', kind: 'message',
-      fromEmail: fromContact ? (note.createdBy?.includes('@') ? note.createdBy : ticket.contact?.email ?? null) : null,
-      fromMember: fromContact ? null : note.createdBy,
+      fromEmail: fromContact ? (by.includes('@') ? by : ticket.contact?.email ?? null) : null,
+      fromMember: fromContact || !by ? null : by,
       body: note.text, status: null, receivedAt: input.now.toISOString(),
     });
   }

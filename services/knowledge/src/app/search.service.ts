@@ -27,7 +27,7 @@ const keyOf = (r: { scopeKey: string; docId: string }) => `${r.scopeKey}\u0000${
  */
 export class SearchService {
   /** RRF weight of each ranked list (tuned on the labelled query set, see scripts/eval-knowledge.ts). */
-  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5 };
+  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 0.5 };
   constructor(
     private readonly db: Db,
     private readonly store: SearchStore,
@@ -43,8 +43,12 @@ export class SearchService {
     const limit = req.limit ?? 5;
     const text = req.query.slice(0, 4000);
     const fixes = await this.store.corrections(this.db, scope.clientIdentifier, queryWords(text));
-    const [scored, emb, votes] = await Promise.all([
+    // A ticket's first line (its summary) says what it is about; the body adds names, hosts and noise.
+    const firstLine = text.split('\n', 1)[0]!.trim();
+    const head = this.weights.summary > 0 && firstLine && firstLine.length < text.trim().length ? firstLine : null;
+    const [scored, headScored, emb, votes] = await Promise.all([
       this.store.rank(this.db, scope, text, fixes),
+      head ? this.store.rank(this.db, scope, head, fixes) : Promise.resolve(null),
       this.embeddingList(scope, text),
       this.categoryVotes(scope, text, req.excludeExamples ?? []),
     ]);
@@ -60,6 +64,10 @@ export class SearchService {
     if (!fts.length || this.weights.trigram > 0) {
       const tri = await this.store.trigram(this.db, scope, text, this.opts.depth);
       lists.push({ name: 'trigram', keys: tri.map(keyOf), weight: fts.length ? this.weights.trigram : 1 });
+    }
+    if (headScored) {
+      const byHead = headScored.filter((r) => r.fts > 0).sort((a, b) => b.fts - a.fts || a.docId.localeCompare(b.docId)).slice(0, this.opts.depth);
+      lists.push({ name: 'summary', keys: byHead.map(keyOf), weight: this.weights.summary });
     }
     if (emb) lists.push({ name: 'embedding', keys: emb, weight: this.weights.embedding });
     if (votes?.size) {

@@ -61,7 +61,8 @@ export function addBusinessMinutes(w: WorkWindow, from: Date, minutes: number): 
     const b = iv.close.toMillis();
     if (b <= a) continue;
     const avail = (b - a) / 60_000;
-    if (left <= avail) return new Date(a + left * 60_000);
+    // Strictly inside: a result at the very close moves to the next opening (the window is shut at its end).
+    if (left < avail) return new Date(a + left * 60_000);
     left -= avail;
   }
   throw new Error('the working window never opens (no working days configured)');

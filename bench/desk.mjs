@@ -42,6 +42,7 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
     NATS_SUBJECT_PREFIX: `bench${id}.`, NATS_STREAM: `DESK_BENCH${id}`, DB_SCHEMA_PREFIX: `bench${id}_`,
     SANDBOX_DB_SCHEMA: `bench${id}_sandbox`, SANDBOX_PORT: String(sandboxPort), SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
     SANDBOX_SMTP_PORT: String(await freePort()), LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    DESK_READY_TIMEOUT_MS: process.env.DESK_READY_TIMEOUT_MS || '300000',
     ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase().replace('-', '_')}_PORT`, String(ports[s])])),
     ...extra,
   };

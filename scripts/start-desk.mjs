@@ -4,7 +4,7 @@
 //
 // Environment (all optional): NATS_URL, DATABASE_URL, SANDBOX_PORT (4010), <SERVICE>_PORT (INTAKE_PORT=3001,
 // TRIAGE_PORT=3002, KNOWLEDGE_PORT=3003, EXECUTOR_PORT=3004, VERIFIER_PORT=3005, PSA_WRITER_PORT=3006),
-// DESK_LOG_FORMAT=json (raw pino lines instead of the compact form), DESK_READY_TIMEOUT_MS (120000).
+// DESK_LOG_FORMAT=json (raw pino lines instead of the compact form), DESK_READY_TIMEOUT_MS (180000).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -22,7 +22,7 @@ const env = {
   SANDBOX_PORT: process.env.SANDBOX_PORT || '4010',
 };
 env.SANDBOX_URL = process.env.SANDBOX_URL || `http://127.0.0.1:${env.SANDBOX_PORT}`;
-const READY_TIMEOUT_MS = Number(process.env.DESK_READY_TIMEOUT_MS || 120_000);
+const READY_TIMEOUT_MS = Number(process.env.DESK_READY_TIMEOUT_MS || 180_000);
 const rawLogs = process.env.DESK_LOG_FORMAT === 'json';
 const color = process.stdout.isTTY ? (n, s) => `\x1b[${n}m${s}\x1b[0m` : (_n, s) => s;
 const COLORS = [36, 33, 35, 32, 34, 31, 90];

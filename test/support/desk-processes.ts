@@ -99,7 +99,7 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
 
   const id = randomBytes(4).toString('hex');
   const echo = opts.echo ?? process.env.DESK_E2E_LOGS === '1';
-  const timeout = opts.readyTimeoutMs ?? 120_000;
+  const timeout = opts.readyTimeoutMs ?? 300_000;
   const procs = new Map<ProcName, Proc>();
   for (const name of [...(opts.sandbox === false ? [] : ['sandbox' as const]), ...services]) {
     procs.set(name, { name, port: await freePort(), child: null, log: [] });

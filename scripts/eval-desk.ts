@@ -71,10 +71,17 @@ export function stratified(all: TrainingTicket[], n: number): TrainingTicket[] {
 }
 
 async function post<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
   const text = await res.text();
   if (!res.ok) throw new Error(`POST ${url} → ${res.status} ${text.slice(0, 300)}`);
   return (text ? JSON.parse(text) : null) as T;
+}
+
+interface Submitted {
+  via: string;
+  deskTicketId: string | null;
+  psa: { system: PsaSystem; id: string } | null;
+  alertKey?: { channel: string; keys: string[] };
 }
 
 class Evaluation {
@@ -90,7 +97,13 @@ class Evaluation {
   }
 
   async wire(): Promise<void> {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/register-psa-webhooks.mjs'), '--intake', this.desk.urls.intake], { env: { ...process.env, ...this.desk.env }, stdio: 'pipe' });
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'scripts/register-psa-webhooks.mjs'), '--intake', this.desk.urls.intake], { env: { ...process.env, ...this.desk.env }, stdio: 'pipe' });
+    } catch (e) {
+      // One PSA refusing the registration loses only that PSA's tickets (reported as lost), not the run.
+      const out = e as { stdout?: Buffer; stderr?: Buffer };
+      say(`webhook registration failed: ${`${out.stdout?.toString() ?? ''}${out.stderr?.toString() ?? ''}`.trim().slice(0, 500)}`);
+    }
     await this.sim.pointInboundAt(this.desk.urls.intake);
     for (const rmm of ['ninjaone', 'datto']) {
       await post(`${this.desk.sandboxUrl}/admin/rmm/${rmm}/webhooks`, { url: `${this.desk.urls.intake}/alerts/${rmm}`, headers: { 'X-Desk-Alert-Token': ALERT_TOKEN } });
@@ -98,15 +111,17 @@ class Evaluation {
   }
 
   /** Submits the ticket the way it would arrive; returns how, and the desk ticket id when the channel tells it. */
-  private async submit(t: TrainingTicket): Promise<{ via: string; deskTicketId: string | null; psa: { system: PsaSystem; id: string } | null }> {
+  private async submit(t: TrainingTicket): Promise<Submitted> {
     const client = this.sim.client(t.clientIdentifier);
     if (!client) throw new Error(`unknown client ${t.clientIdentifier}`);
     if (t.channel === 'alert') {
       const host = client.devices.map((d) => d.hostname).find((h) => new RegExp(`\\b${h}\\b`, 'i').test(`${t.summary}\n${t.description}`));
       if (host && /ninjaone|datto|rmm/i.test(t.summary)) {
-        const r = await post<{ deliveredTo?: Array<{ responseBody?: string }> }>(`${this.desk.sandboxUrl}/admin/rmm/${client.systems.rmm}/alerts`,
+        const r = await post<{ deliveredTo?: string[]; payload?: Record<string, unknown> }>(`${this.desk.sandboxUrl}/admin/rmm/${client.systems.rmm}/alerts`,
           { hostname: host, subject: t.summary, message: t.description });
-        return { via: `rmm:${client.systems.rmm}`, deskTicketId: ticketIdIn(r.deliveredTo?.[0]?.responseBody), psa: null };
+        // The RMM's webhook answer is not relayed: intake's delivery record (keyed by the alert id) names the ticket.
+        const keys = ['id', 'alertuid', 'alertUid'].map((k) => r.payload?.[k]).filter((v) => v !== undefined && v !== null).map(String);
+        return { via: `rmm:${client.systems.rmm}`, deskTicketId: null, psa: null, alertKey: { channel: client.systems.rmm, keys } };
       }
       // Identity-protection and other mailed alerts arrive as e-mail from the alert sender.
       const r = await this.sim.sendEmail(t.fromEmail, t.summary, t.description);
@@ -126,6 +141,12 @@ class Evaluation {
   private async linkOf(psa: { system: PsaSystem; id: string }): Promise<string | null> {
     const rows = await this.q<{ ticket_id: string }>(`SELECT ticket_id FROM ${this.desk.schema('intake')}.ticket_link WHERE psa_system = $1 AND psa_ticket_id = $2`, [psa.system, psa.id]);
     return rows[0]?.ticket_id ?? null;
+  }
+
+  private async alertTicket(k: { channel: string; keys: string[] }): Promise<string | null> {
+    const rows = await this.q<{ ticket_id: string | null; outcome: string; reason: string | null }>(
+      `SELECT ticket_id, outcome, reason FROM ${this.desk.schema('intake')}.raw_delivery WHERE channel = $1 AND idempotency_key = ANY($2)`, [k.channel, k.keys]);
+    return rows.find((r) => r.ticket_id)?.ticket_id ?? null;
   }
 
   private async psaOf(deskTicketId: string): Promise<{ system: PsaSystem; id: string; number: string | null } | null> {
@@ -169,6 +190,7 @@ class Evaluation {
       let approved = false;
       while (Date.now() < deadline) {
         if (!p.deskTicketId && s.psa) p.deskTicketId = await this.linkOf(s.psa);
+        if (!p.deskTicketId && s.alertKey) p.deskTicketId = await this.alertTicket(s.alertKey);
         if (p.deskTicketId) {
           const st = await this.state(p.deskTicketId);
           p.state = st?.state ?? null;
@@ -310,10 +332,16 @@ function report(rows: Played[], writeCalls: Record<string, number>): void {
   say(`RESULT ${JSON.stringify(result)}`);
 }
 
+interface LoggedCall { vendor: string; method: string; path: string; status: number; body?: unknown; principal?: string | null }
+
 async function writeCalls(sandboxUrl: string): Promise<Record<string, number>> {
   const res = await fetch(`${sandboxUrl}/admin/calls`);
-  const calls = (await res.json()) as Array<{ vendor: string; method: string; path: string; principal?: string | null }>;
+  const calls = (await res.json()) as LoggedCall[];
   const out: Record<string, number> = {};
+  // Refused notifications explain many escalations ("could not be delivered"): listed with what was sent.
+  for (const c of calls.filter((x) => ['twilio', 'smtp', 'teams', 'slack', 'paging'].includes(x.vendor) && x.status >= 400)) {
+    say(`notify refused: ${c.vendor} ${c.method} ${c.path} → ${c.status} ${JSON.stringify(c.body ?? null).slice(0, 200)}`);
+  }
   for (const c of calls) {
     if (c.method === 'GET' || c.principal === 'webhook-delivery' || !['graph', 'ninjaone', 'datto'].includes(c.vendor)) continue;
     if (/oauth|token|\/login\//i.test(c.path) || /\/users\/[^/]+\/sendMail/i.test(c.path)) continue;
@@ -322,12 +350,29 @@ async function writeCalls(sandboxUrl: string): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * Another build on the same tree empties dist/ for a few seconds; a desk that starts in that window
+ * cannot load its modules. Tried again rather than failing the whole evaluation.
+ */
+async function startWithRetries(): Promise<DeskProcesses> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDesk({ echo: VERBOSE, readyTimeoutMs: Number(opt('ready-timeout', '400')) * 1000 });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (attempt >= 3 || !/Cannot find module|not built/.test(msg)) throw e;
+      say(`desk did not start (${msg.split('\n')[0]}); again in 20 s`);
+      await sleep(20_000);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const all = readFileSync(join(ROOT, 'sandbox/seed/demo-msp/training-tickets.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrainingTicket);
   const tickets = stratified(all, LIMIT);
   say(`eval:desk — ${tickets.length} of ${all.length} tickets, ${RATE}/s, at most ${CONCURRENCY} in flight, ${TIMEOUT_S} s each`);
   say('starting an isolated desk (sandbox + six services)…');
-  const desk = await startDesk({ echo: VERBOSE });
+  const desk = await startWithRetries();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -345,7 +390,7 @@ async function main(): Promise<void> {
       const run = ev.play(t).then((r) => {
         rows.push(r);
         const ok = (r.outcome === 'autonomous' ? 'autonomous' : 'escalate') === t.expected ? 'ok ' : 'BAD';
-        say(`  ${ok} ${t.id} ${t.category.padEnd(19)} expected ${t.expected.padEnd(10)} desk ${r.outcome.padEnd(10)} ${(r.state ?? '-').padEnd(21)} ${r.seconds.toFixed(0)} s ${r.via}`);
+        say(`  ${ok} ${t.id} ${t.category.padEnd(19)} expected ${t.expected.padEnd(10)} desk ${r.outcome.padEnd(10)} ${(r.state ?? '-').padEnd(21)} ${r.seconds.toFixed(0)} s ${r.via}${r.error ? ` ERROR ${r.error.slice(0, 200)}` : ''}`);
       }).finally(() => inFlight.delete(run));
       inFlight.add(run);
       await sleep(1000 / RATE);

@@ -46,6 +46,18 @@ export class GapService {
     return rows.sort((a, b) => a.client.localeCompare(b.client) || a.category.localeCompare(b.category) || a.kind.localeCompare(b.kind));
   }
 
+  private pending: NodeJS.Timeout | null = null;
+
+  /** Recomputes the gauge a little later (lookups come in bursts; one recount covers them all). */
+  refreshSoon(delayMs = 5_000): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      this.refreshMetrics().catch(() => undefined);
+    }, delayMs);
+    this.pending.unref();
+  }
+
   /** Recomputes the desk_knowledge_gaps gauge over every client. */
   async refreshMetrics(): Promise<GapRow[]> {
     const rows = await this.report();

@@ -22,5 +22,6 @@ export class TicketEscalatedHandler {
       documents: p.summary.context.documents,
       reasons: p.reasons,
     });
+    this.app.gaps.refreshSoon();
   }
 }

@@ -23,6 +23,7 @@ export class TicketTriagedHandler {
       await this.app.examples.add(tx, [{ id: `ticket:${evt.ticketId}`, category: triage.category, origin: triage.classifier, text: `${ticket.summary}\n${ticket.description}` }]);
     }
     await ctx.publish(Subjects.runbookResolved, causedBy(evt, client), { ticket, triage, runbook });
+    this.app.gaps.refreshSoon();
     await ctx.audit({
       actor: 'knowledge',
       action: 'resolve_runbook',

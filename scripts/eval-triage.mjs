@@ -8,5 +8,5 @@ const require = createRequire(import.meta.url);
 require('../services/triage/tools/ts-register.cjs');
 const { runEval } = require('../services/triage/tools/eval.ts');
 
-const result = runEval((line) => console.log(line));
+const result = await runEval((line) => console.log(line));
 console.log('RESULT ' + JSON.stringify(result));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TicketCategory } from '@desk/contracts';
@@ -8,6 +9,9 @@ import { decideCategory } from '../src/domain/classify';
 import { checkInput } from '../src/domain/intake/input-check';
 import { effectivePolicy, NEVER_AUTONOMOUS, parsePolicyDocument, PolicyDocument } from '../src/domain/policy/policy';
 import { screenSecurity } from '../src/domain/security/screen';
+import { MemoryOpenTicketStore } from '../src/domain/storm';
+import { triageTicket } from '../src/domain/triage';
+import { loadSeedDirectories } from '../src/adapters/seed-directory';
 import { KeywordBaseline, majorityClass } from './baselines';
 import { DemoTicket, describeSharedDataset, loadTrainingData, REPO_ROOT } from './dataset';
 import { coverageCurve, r3, score, Scored } from './metrics';
@@ -26,7 +30,7 @@ interface PipelineScored extends Scored {
   client: string | null;
 }
 
-export function runEval(log: (line: string) => void): Record<string, number> {
+export async function runEval(log: (line: string) => void): Promise<Record<string, number>> {
   log(describeSharedDataset());
   const rows = loadTrainingData();
   // K-fold by template group (L1 examples) or ticket (demo): each fold is scored by a model trained on the
@@ -38,6 +42,9 @@ export function runEval(log: (line: string) => void): Record<string, number> {
   const kw: Scored[] = [];
   const maj: Scored[] = [];
   const mistakes: string[] = [];
+  const routes = { autonomousOk: 0, autonomousEscalated: 0, escalateOk: 0, escalateMissed: 0 };
+  const world = loadSeedDirectories(join(REPO_ROOT, 'sandbox', 'seed', 'demo-msp'));
+  const policyDoc = shippedPolicy();
   const started = Date.now();
   for (let f = 0; f < K; f++) {
     const train = rows.filter((_, i) => folds[i] !== f);
@@ -55,6 +62,17 @@ export function runEval(log: (line: string) => void): Record<string, number> {
       const d = decideCategory(model, { summary: clean.summary, description: clean.description, channel: r.channel, alertCondition: null, securityIncident: sec.incident });
       pipeline.push({ truth: r.category, predicted: d.category, confidence: d.confidence, flagged: sec.flagged, source: r.source, client: r.clientIdentifier || null });
       if (d.category !== r.category) mistakes.push(`${r.id} ${r.category}->${d.category}@${d.confidence.toFixed(2)} "${r.summary.slice(0, 50)}"`);
+      if (r.source === 'demo') {
+        // The whole pipeline on a held-out demo ticket: does triage alone send it to a human when the label says so?
+        const o = await triageTicket({
+          channel: r.channel === 'alert' ? 'alert' : r.channel === 'chat' || r.channel === 'portal' || r.channel === 'phone' ? r.channel : 'email',
+          psa: null, clientIdentifier: r.clientIdentifier, summary: r.summary, description: r.description, fromEmail: r.fromEmail, fromName: null,
+          contactId: null, receivedAt: '2026-11-30T16:00:00Z', attachments: [], alert: null, rawRef: null,
+        }, randomUUID(), { model, directories: world, policy: policyDoc, openTickets: new MemoryOpenTicketStore() });
+        const escalated = o.result.route.decision === 'escalate';
+        if (r.expected === 'escalate') routes[escalated ? 'escalateOk' : 'escalateMissed']++;
+        else routes[escalated ? 'autonomousEscalated' : 'autonomousOk']++;
+      }
       const k = keyword.predict(text);
       kw.push({ truth: r.category, predicted: k.category, confidence: k.confidence });
       maj.push({ truth: r.category, predicted: majority, confidence: 1 });
@@ -95,6 +113,10 @@ export function runEval(log: (line: string) => void): Record<string, number> {
   log(`\nautonomous routes under config/policy.yaml (default threshold ${threshold}): ${auto.length} of ${pipeline.length} held-out tickets (${eligible} of an automatable category) pass, precision ${autoPrecision.toFixed(3)}`);
   const wrong = auto.filter((r) => r.predicted !== r.truth);
   if (wrong.length) log(`autonomous mistakes: ${wrong.map((w) => `${w.truth}->${w.predicted}@${w.confidence.toFixed(2)}`).join(', ')}`);
+  log(`\ndemo-world tickets through the whole triage pipeline (held-out folds, demo directories, shipped policy):`);
+  log(`  labeled escalate: ${routes.escalateOk} escalated by triage, ${routes.escalateMissed} left to later stages (runbook rules, identity checks)`);
+  log(`  labeled autonomous: ${routes.autonomousOk} not escalated, ${routes.autonomousEscalated} escalated by triage`);
+
   // The security screen on its own test set (every positive must be flagged) and on benign L1 tickets.
   const readJsonl = (f: string) => readFileSync(join(REPO_ROOT, 'data', 'triage', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { summary: string; description: string; category?: string; expected?: string });
   const flag = (r: { summary: string; description: string }) => screenSecurity({ summary: r.summary, description: r.description, senderOnFile: true, privilegedGroups: [] }).flagged;
@@ -116,6 +138,8 @@ export function runEval(log: (line: string) => void): Record<string, number> {
     model_only_macro_f1: score(modelOnly).macroF1,
     held_out: pipeline.length,
     security_recall: r3(recall),
+    demo_escalations_caught_by_triage: r3(routes.escalateOk / Math.max(1, routes.escalateOk + routes.escalateMissed)),
+    demo_autonomous_wrongly_escalated: r3(routes.autonomousEscalated / Math.max(1, routes.autonomousOk + routes.autonomousEscalated)),
     benign_flag_rate: r3(benignRate),
   };
 }

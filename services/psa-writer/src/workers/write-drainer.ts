@@ -88,7 +88,7 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
   private async one(id: string): Promise<void> {
     const row = await WriteStore.claim(this.ds, id, 120);
     if (!row) return;
-    const system = row.psaSystem ?? 'unknown';
+    const system = row.op.kind === 'page' ? 'notify' : row.psaSystem ?? 'unknown';
     try {
       const map = await WriteStore.map(this.ds, row.ticketId);
       const result = await this.executor.run(row, map, {
@@ -105,7 +105,7 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
         }
         await WriteStore.done(ctx.tx, row.id, { detail: result.detail, alreadyThere: result.alreadyThere ?? false });
       });
-      this.writes.inc({ system: result.created?.system ?? map?.system ?? system, kind: row.op.kind, outcome: result.alreadyThere ? 'already_present' : 'written' });
+      this.writes.inc({ system: row.op.kind === 'page' ? system : result.created?.system ?? map?.system ?? system, kind: row.op.kind, outcome: result.alreadyThere ? 'already_present' : 'written' });
       if (row.op.kind === 'note' && row.op.firstResponse && row.receivedAt) {
         this.firstResponse.observe(Math.max(0, (Date.now() - Date.parse(row.receivedAt)) / 1000));
       }

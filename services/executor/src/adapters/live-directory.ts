@@ -4,6 +4,14 @@ import {
 } from '../domain/records';
 import { ClientRegister, RegisterClient } from './client-register';
 
+/** PSAs keep numbers as typed or digits only ("15550111"); SMS providers want E.164 ("+15550111"). */
+export function e164(phone: string | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 7) return null;
+  return `+${digits}`;
+}
+
 const DEVICE_TYPES = ['workstation', 'laptop', 'server', 'printer', 'firewall'] as const;
 
 function methodType(m: AuthMethod): MfaMethodRecord['type'] {
@@ -58,7 +66,7 @@ export class LiveClientDirectory implements ClientDirectory {
       // The PSA is the system of record for reachability and status; the register adds the approval chain.
       return base.map((c) => {
         const l = live.find((x) => x.id === c.id || (x.email && c.email && lc(x.email) === lc(c.email)));
-        return l ? { ...c, email: l.email ?? c.email, mobile: l.mobile, vip: l.vip, active: l.active } : c;
+        return l ? { ...c, email: l.email ?? c.email, mobile: e164(l.mobile), vip: l.vip, active: l.active } : c;
       });
     } catch (e) {
       this.onWarn(`PSA contacts of ${client} not readable, using the register: ${(e as Error).message}`);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { wireSandbox } from './wire-sandbox.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const SERVICES = [
@@ -158,5 +159,12 @@ say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s — NATS ${env.NAT
 for (const p of procs) {
   const extra = p.name === 'sandbox' ? 'vendor APIs, /admin' : '/readyz /metrics';
   say(`  ${p.name.padEnd(11)} ${p.url}  (${extra})`);
+}
+try {
+  const intake = procs.find((p) => p.name === 'intake');
+  const lines = await wireSandbox({ sandboxUrl: env.SANDBOX_URL, intakeUrl: process.env.INTAKE_PUBLIC_URL || intake.url, env });
+  for (const l of lines) say(`  ${l}`);
+} catch (e) {
+  say(color(33, `could not connect the sandbox to intake: ${e instanceof Error ? e.message : String(e)}`));
 }
 say('Ctrl-C drains and stops everything');

@@ -29,6 +29,12 @@ export interface SchedulerDeps {
 
 type Query = Pick<EntityManager, 'query'>;
 
+/** Rows an UPDATE touched (TypeORM's postgres driver answers an UPDATE with [rows, count]). */
+async function updated(q: Query, sql: string, params: unknown[]): Promise<number> {
+  const res: unknown = await q.query(sql, params);
+  return Array.isArray(res) && res.length === 2 && typeof res[1] === 'number' ? res[1] : 0;
+}
+
 /**
  * Durable follow-up timers in PostgreSQL. Firing a timer queues its PSA writes (notes, status) in
  * psa-writer's write queue in the same transaction that marks it fired: exactly once across replicas
@@ -63,16 +69,15 @@ export class FollowUpScheduler {
     const c = closed[0];
     if (onClientAnswer({ closedByDesk: c !== undefined }) === 'reopen' && c) {
       // Marked first: a second answer does not reopen twice.
-      const upd: unknown[] = await q.query(`UPDATE follow_up_timer SET status = 'reopened' WHERE id = $1 AND status = 'fired' RETURNING id`, [c.id]);
-      if (upd.length === 0) return 'none';
+      if ((await updated(q, `UPDATE follow_up_timer SET status = 'reopened' WHERE id = $1 AND status = 'fired'`, [c.id])) === 0) return 'none';
       await this.queue(q, `followup:${c.id}:reopen`, ticketId, c.client_identifier, c.psa_system, [
         { kind: 'status', status: STATUS.inProgress },
         { kind: 'note', text: REOPEN_NOTE, internal: true, resolution: false },
       ]);
       return 'reopened';
     }
-    const rows: unknown[] = await q.query(`UPDATE follow_up_timer SET status = 'cancelled' WHERE ticket_id = $1 AND status = 'pending' RETURNING id`, [ticketId]);
-    return rows.length > 0 ? 'cancelled' : 'none';
+    const n = await updated(q, `UPDATE follow_up_timer SET status = 'cancelled' WHERE ticket_id = $1 AND status = 'pending'`, [ticketId]);
+    return n > 0 ? 'cancelled' : 'none';
   }
 
   /** Fires what is due now (inside the client's hours); returns how many fired. */

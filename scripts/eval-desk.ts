@@ -82,6 +82,9 @@ interface Submitted {
   deskTicketId: string | null;
   psa: { system: PsaSystem; id: string } | null;
   alertKey?: { channel: string; keys: string[] };
+  /** Intake's own answer (`ignored` for an auto-reply: finished, no ticket). */
+  intakeOutcome?: string | null;
+  intakeReason?: string | null;
 }
 
 class Evaluation {
@@ -129,7 +132,7 @@ class Evaluation {
     }
     if (t.channel === 'email') {
       const r = await this.sim.sendEmail(t.fromEmail, t.summary, t.description);
-      return { via: 'email', deskTicketId: ticketIdIn(r.responseBody), psa: null };
+      return { via: 'email', deskTicketId: ticketIdIn(r.responseBody), psa: null, intakeOutcome: fieldIn(r.responseBody, 'outcome'), intakeReason: fieldIn(r.responseBody, 'reason') };
     }
     // Portal, phone and chat tickets are entered in the client's PSA (by the client, or by whoever took the call).
     const created = await post<Record<string, unknown>>(`${this.desk.sandboxUrl}/admin/psa/${client.systems.psa}/tickets`,
@@ -186,6 +189,14 @@ class Evaluation {
       p.via = s.via;
       p.deskTicketId = s.deskTicketId;
       const deadline = started + TIMEOUT_S * 1000;
+      if (s.intakeOutcome === 'ignored') {
+        // Handled at the door (auto-reply, bounce): nothing for a technician, nothing to wait for.
+        p.state = 'ignored_by_intake';
+        p.reason = s.intakeReason ?? null;
+        p.outcome = 'autonomous';
+        p.seconds = (Date.now() - started) / 1000;
+        return p;
+      }
       let answeredCode = false;
       let approved = false;
       while (Date.now() < deadline) {
@@ -236,8 +247,8 @@ class Evaluation {
       return true;
     }
     const number = link?.number ?? link?.id ?? '';
-    await this.sim.replyByEmail(approver.email, `RE: Ticket #${number} ${t.summary}`, 'Approved - go ahead.\n\nThanks');
-    p.played.push(`approved by e-mail from ${approver.firstName} ${approver.lastName}`);
+    const r = await this.sim.replyByEmail(approver.email, `RE: Ticket #${number} ${t.summary}`, 'Approved - go ahead.\n\nThanks');
+    p.played.push(`approved by e-mail from ${approver.firstName} ${approver.lastName} (Ticket #${number}; intake: ${fieldIn(r.responseBody, 'outcome') ?? r.status ?? '?'}${fieldIn(r.responseBody, 'ticketId') === p.deskTicketId ? ', threaded' : ', NOT threaded'})`);
     return true;
   }
 
@@ -263,15 +274,16 @@ class Evaluation {
   }
 }
 
-function ticketIdIn(body: string | undefined): string | null {
+function fieldIn(body: string | undefined, field: string): string | null {
   if (!body) return null;
   try {
-    const v = JSON.parse(body) as { ticketId?: unknown };
-    return typeof v.ticketId === 'string' ? v.ticketId : null;
+    const v = (JSON.parse(body) as Record<string, unknown>)[field];
+    return typeof v === 'string' ? v : null;
   } catch {
     return null;
   }
 }
+const ticketIdIn = (body: string | undefined) => fieldIn(body, 'ticketId');
 
 const pct = (a: number, b: number) => (b === 0 ? null : Math.round((1000 * a) / b) / 1000);
 

@@ -1,4 +1,4 @@
-import { buildDocument, IncomingDocument, KnowledgeDocument } from '../domain/document';
+import { buildDocument, contentHash, IncomingDocument, KnowledgeDocument } from '../domain/document';
 import { DocsSource } from '../adapters/docs-source';
 import { Embedder } from '../adapters/embedder';
 import { Db } from '../persistence/db';
@@ -135,9 +135,9 @@ export class SyncService {
         const doc = this.accept(src, raw, report);
         if (!doc) continue;
         if (!maxUpdated || Date.parse(doc.updatedAt) > Date.parse(maxUpdated)) maxUpdated = new Date(doc.updatedAt).toISOString();
-        const built = buildDocument(doc, src.clientIdentifier === null ? 'global' : 'client', src.clientIdentifier, src.system);
-        if (known.get(built.docId) === built.contentHash) report.unchanged++;
-        else changed.push(built);
+        // Unchanged pages are recognised by their hash before any parsing (most of an incremental round).
+        if (known.get(doc.id) === contentHash(doc)) report.unchanged++;
+        else changed.push(buildDocument(doc, src.clientIdentifier === null ? 'global' : 'client', src.clientIdentifier, src.system));
       }
       const liveIds = new Set(await src.client.listDocumentIds({ clientIdentifier: src.clientIdentifier }));
       const gone = [...known.keys()].filter((id) => !liveIds.has(id));

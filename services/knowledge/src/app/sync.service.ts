@@ -60,7 +60,7 @@ export class SyncService {
    * Waits (bounded) for the first sync of the global scope and of the client's scope; returns what is still
    * missing so the resolution can say so.
    */
-  async ensureSynced(clientIdentifier: string | null, timeoutMs = 20_000): Promise<string[]> {
+  async ensureSynced(clientIdentifier: string | null, timeoutMs = 10_000): Promise<string[]> {
     const keys = clientIdentifier === null ? ['global'] : ['global', `client:${clientIdentifier}`];
     const deadline = Date.now() + timeoutMs;
     const missing: string[] = [];

@@ -1,22 +1,30 @@
 import { Module } from '@nestjs/common';
 import { AgreementService } from '../agreements/agreement.service';
+import { FollowUpTimers1764500000001 } from '../followups/1764500000001-follow-up-timers';
+import { loadFollowUpEnv } from '../followups/follow-up-config';
+import { FOLLOWUP_ENV, FollowUpWorker } from '../followups/follow-up.worker';
 import { DispatchService } from './dispatch.service';
 import { loadDispatchEnv } from './dispatch-config';
 import { SlaMonitor } from './sla-monitor';
 import { DISPATCH_CLOCK, DISPATCH_ENV, type Clock } from './tokens';
 
+/** The tables this module adds to psa-writer's schema (registered with the service's migrations). */
+export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001];
+
 /**
- * Dispatch, SLA watch and agreement coverage for psa-writer. Relies on the global PlatformModule
- * (DataSource, AdapterRegistry, DeskMetrics, DeskLogger); settings are validated at start.
+ * Dispatch, SLA watch, agreement coverage and follow-up timers for psa-writer. Relies on the global
+ * PlatformModule (DataSource, AdapterRegistry, DeskMetrics, DeskLogger); settings are validated at start.
  */
 @Module({
   providers: [
     { provide: DISPATCH_ENV, useFactory: () => loadDispatchEnv() },
+    { provide: FOLLOWUP_ENV, useFactory: () => loadFollowUpEnv() },
     { provide: DISPATCH_CLOCK, useValue: ((): Date => new Date()) satisfies Clock },
     DispatchService,
     AgreementService,
     SlaMonitor,
+    FollowUpWorker,
   ],
-  exports: [DispatchService, AgreementService, SlaMonitor, DISPATCH_CLOCK],
+  exports: [DispatchService, AgreementService, SlaMonitor, FollowUpWorker, DISPATCH_CLOCK],
 })
 export class DispatchModule {}

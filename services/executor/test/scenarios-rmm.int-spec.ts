@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { query } from '../../../libs/platform/test/helpers';
+import { AdapterRegistry } from '@desk/adapters';
+import { query, waitFor } from '../../../libs/platform/test/helpers';
 import { Harness, admin, calls, lastReason, lastSeq, mutations, publishEnvelope, resolvedEvent, startHarness, waitState } from './harness';
 import { ent, TicketSpec } from './support/world';
 
@@ -112,5 +113,25 @@ describe('exactly once', () => {
     expect(await waitState(h, evt.ticketId, ['resolved', 'escalated'])).toBe('resolved');
     await new Promise((r) => setTimeout(r, 1500));
     expect(scriptRuns(await calls(h, seq))).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('crash between the vendor call and our record', () => {
+  it('the next delivery reads the vendor state and does not run the action again', async () => {
+    const evt = resolvedEvent(spoolerAlert('TSP-WS-ENG02'));
+    const key = `${evt.ticketId}:restart_service:tsp-ws-eng02>spooler`;
+    // What a process killed right after the vendor call leaves behind: a committed `started` row…
+    await query(`INSERT INTO "${h.executorSchema}".action_attempt (idempotency_key, ticket_id, client_identifier, action, target, status) VALUES ($1, $2, 'TailspinMfg', 'restart_service', 'tsp-ws-eng02>spooler', 'started')`, [key, evt.ticketId]);
+    // …and a job the vendor did run.
+    const rmm = h.executor.app.get(AdapterRegistry).rmm('TailspinMfg');
+    const device = (await rmm.findDevice('TSP-WS-ENG02'))!;
+    const job = await rmm.runScript(device.id, 'Restart-WindowsService', { serviceName: 'Spooler' });
+    await waitFor(async () => (await rmm.getJob(job.id, device.id)).status === 'succeeded', 10_000, 'job');
+    const seq = await lastSeq(h);
+    await publishEnvelope(h, evt);
+    expect(await waitState(h, evt.ticketId, ['resolved', 'escalated'])).toBe('resolved');
+    expect(scriptRuns(await calls(h, seq))).toHaveLength(0);
+    const rows = await query<{ status: string; detail: string }>(`SELECT status, detail FROM "${h.executorSchema}".action_attempt WHERE idempotency_key = $1`, [key]);
+    expect(rows[0]).toMatchObject({ status: 'succeeded', detail: 'service already running' });
   }, 60_000);
 });

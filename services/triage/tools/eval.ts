@@ -72,6 +72,7 @@ export async function runEval(log: (line: string) => void): Promise<Record<strin
         const escalated = o.result.route.decision === 'escalate';
         if (r.expected === 'escalate') routes[escalated ? 'escalateOk' : 'escalateMissed']++;
         else routes[escalated ? 'autonomousEscalated' : 'autonomousOk']++;
+        if (r.expected === 'autonomous' && escalated) mistakes.push(`${r.id} route: labeled autonomous, triage escalated (${o.result.category}@${o.result.confidence.toFixed(2)}): ${o.result.route.reasons.join('; ').slice(0, 120)}`);
       }
       const k = keyword.predict(text);
       kw.push({ truth: r.category, predicted: k.category, confidence: k.confidence });

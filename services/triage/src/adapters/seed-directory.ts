@@ -8,7 +8,7 @@ interface SeedClient {
   contacts: Array<{ id: number; firstName: string; lastName: string; email: string | null; upn: string | null; vip: boolean; active: boolean; authorizedApprover: boolean; managerContactId: number | null }>;
   users: Array<{ upn: string; displayName: string; accountType: string; accountEnabled: boolean; groups: string[] }>;
   groups: Array<{ name: string; type: 'security' | 'distribution' | 'm365'; privileged: boolean }>;
-  devices: Array<{ id: number; hostname: string; serial: string | null; assetTag: string | null; type: string | null; ownerUpn: string | null; online: boolean; services: Array<{ name: string }> }>;
+  devices: Array<{ id: number; hostname: string; serial: string | null; assetTag: string | null; type: string | null; ownerUpn: string | null; online: boolean; services: Array<{ name: string }>; installedSoftware: Array<{ name: string }> }>;
   softwareCatalog: Array<{ name: string; approved: boolean }>;
 }
 
@@ -34,7 +34,7 @@ export function loadSeedDirectories(worldDir: string): ClientDirectory[] {
       groups: c.groups.map((g) => ({ name: g.name, type: g.type, privileged: g.privileged })),
       devices: c.devices.map((d) => ({
         id: String(d.id), hostname: d.hostname, serial: d.serial, assetTag: d.assetTag, type: d.type, ownerUpn: d.ownerUpn, online: d.online,
-        services: d.services.map((s) => s.name),
+        services: d.services.map((s) => s.name), software: d.installedSoftware.map((s) => s.name),
       })),
       software: c.softwareCatalog.map((s) => ({ name: s.name, approved: s.approved })),
     };

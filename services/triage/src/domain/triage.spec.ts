@@ -82,6 +82,14 @@ describe('triage pipeline', () => {
     expect(wide.result.priority.level).toBe(1);
   });
 
+  it('decides install vs reinstall from the inventory when title and device are known', async () => {
+    const dir = WORLD.find((d) => d.identifier === 'WhitfieldCrane')!;
+    const laptop = dir.devices.find((d) => d.hostname === 'WC-LT-DOKORO')!;
+    const title = dir.software.find((s) => laptop.software?.includes(s.name))!.name;
+    const o = await triageTicket(ticket({ summary: `${title}`, description: `Please install ${title} on WC-LT-DOKORO, it is needed today.`, fromEmail: 'daniel.okoro@whitfieldcrane-law.example' }), id(), deps());
+    expect(o.result.category).toBe('software_reinstall');
+  });
+
   it('attaches the same person + issue inside the window to the open ticket', async () => {
     const store = new MemoryOpenTicketStore();
     const first = id();

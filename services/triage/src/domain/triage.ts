@@ -28,6 +28,23 @@ function byGroupType(d: CategoryDecision, r: Resolution, dirs: readonly ClientDi
   return { ...d, category, confidence: Math.min(0.9999, Math.max(d.confidence, Math.round(pair * 10000) / 10000)) };
 }
 
+/**
+ * Install vs reinstall is a fact of the inventory: when the title and the target device are known and the
+ * inventory lists the device's software, "already installed" means reinstall and "missing" means install.
+ */
+function byInstallState(d: CategoryDecision, r: Resolution, dirs: readonly ClientDirectory[]): CategoryDecision {
+  if (d.category !== 'software_install' && d.category !== 'software_reinstall') return d;
+  const dir = dirs.find((x) => x.identifier === r.client.client?.identifier);
+  const title = r.entities.find((e) => e.kind === 'software' && e.ref)?.ref;
+  const named = r.entities.filter((e) => e.kind === 'device' && e.ref).map((e) => e.ref!.toLowerCase());
+  const devices = (dir?.devices ?? []).filter((dev) => named.includes(dev.hostname.toLowerCase()) || (named.length === 0 && r.affected.upn && dev.ownerUpn?.toLowerCase() === r.affected.upn.toLowerCase()));
+  if (!title || devices.length !== 1 || !devices[0]!.software?.length) return d;
+  const installed = devices[0]!.software!.some((s) => s.toLowerCase() === title.toLowerCase());
+  const category = installed ? 'software_reinstall' : 'software_install';
+  const pair = d.alternatives.filter((a) => a.category === 'software_install' || a.category === 'software_reinstall').reduce((s, a) => s + a.confidence, 0);
+  return { ...d, category, confidence: Math.min(0.9999, Math.max(d.category === category ? d.confidence : 0, Math.round(pair * 10000) / 10000)) };
+}
+
 const WIDE_OUTAGE_CATEGORIES = new Set(['wifi_connectivity', 'vpn_connectivity', 'email_issue']);
 
 export interface TriageDeps {
@@ -85,6 +102,7 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
   }
   if (decision.category !== prelim.category) resolution = resolve(decision.category);
   decision = byGroupType(decision, resolution, deps.directories);
+  decision = byInstallState(decision, resolution, deps.directories);
 
   const dir = resolution.client.client;
   const requester = resolution.requester;

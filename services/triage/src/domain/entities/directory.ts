@@ -38,6 +38,8 @@ export interface DirDevice {
   ownerUpn: string | null;
   online: boolean | null;
   services: string[];
+  /** Installed titles where the inventory says (empty = unknown). */
+  software?: string[];
 }
 
 export interface DirSoftware {

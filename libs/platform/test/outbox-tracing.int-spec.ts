@@ -70,6 +70,33 @@ test('traceparent travels through NATS headers: two hops in two services share o
   expect(seen.filter((s) => s.ticketId === ticketId).map((s) => s.traceId)).toEqual([rootTrace, rootTrace]);
 });
 
+test('work resumed later on a ticket (a timer, a poll) joins the trace of the ticket', async () => {
+  const ticketId = randomUUID();
+  const root = tracer().startSpan('test-root-2');
+  await context.with(trace.setSpan(context.active(), root), () => one.core.uow.run(async (ctx) => {
+    await ctx.transition(ticketId, 'received', 'first contact');
+  }));
+  root.end();
+  // No active span here, as in a setInterval worker; and a second, unrelated active trace (an HTTP request).
+  await one.core.uow.run(async (ctx) => {
+    await ctx.transition(ticketId, 'awaiting_verification', 'timer');
+    await ctx.publish(Subjects.ticketReply, origin(ticketId), {
+      psa: null, channel: 'sms', kind: 'message', fromEmail: null, body: '123456', receivedAt: new Date().toISOString(),
+    });
+  });
+  const other = tracer().startSpan('unrelated-request');
+  await context.with(trace.setSpan(context.active(), other), () => one.core.uow.run((ctx) => ctx.transition(ticketId, 'executing', 'approved over HTTP')));
+  other.end();
+  const rows = await waitFor(async () => {
+    const r = await query<{ state: string; trace_id: string }>(
+      `SELECT state, trace_id FROM "${iso.schemaPrefix}desk_ledger".ticket_transition WHERE ticket_id = $1 ORDER BY at, id`, [ticketId]);
+    return r.length === 4 ? r : null;
+  }, 10_000, 'four transitions');
+  // 'triaged' comes from hop-two handling the published reply, so it may land before or after 'executing'.
+  expect(rows.map((r) => r.state).sort()).toEqual(['awaiting_verification', 'executing', 'received', 'triaged']);
+  expect(new Set(rows.map((r) => r.trace_id))).toEqual(new Set([root.spanContext().traceId]));
+});
+
 test('the relay publishes an outbox row left unpublished (crash between commit and publish)', async () => {
   const ticketId = randomUUID();
   const evt = makeEvent(Subjects.ticketReceived, origin(ticketId), receivedPayload('orphaned row'));

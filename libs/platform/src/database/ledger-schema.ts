@@ -29,6 +29,8 @@ export async function ensureLedgerSchema(qr: QueryRunner, schema: string): Promi
     first_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL
   )`);
+  // The span that made the latest transition: work resumed later from a timer joins the ticket's trace there.
+  await qr.query(`ALTER TABLE ${t('ticket_state')} ADD COLUMN IF NOT EXISTS span_id text`);
   await qr.query(`CREATE TABLE IF NOT EXISTS ${t('audit_entry')} (
     id bigserial PRIMARY KEY,
     ticket_id uuid NOT NULL,

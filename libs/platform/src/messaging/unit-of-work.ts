@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { Span, SpanKind } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { inSpan, currentTraceId } from '../tracing/tracing';
@@ -16,13 +16,18 @@ export class UnitOfWork {
     // Without an active span (a timer, or HTTP without instrumentation) the events would start no trace.
     const work = async () => {
       let ctx: UowContext | null = null;
-      const result = await inTransaction(this.ds, async (tx) => {
-        ctx = new UowContext(tx, this.deps, this.log);
-        return fn(ctx);
-      });
-      const committed = ctx as UowContext | null;
-      if (committed) await this.deps.outbox.publish(committed.pending);
-      return result;
+      const spans: Span[] = [];
+      try {
+        const result = await inTransaction(this.ds, async (tx) => {
+          ctx = new UowContext(tx, this.deps, this.log, spans);
+          return fn(ctx);
+        });
+        const committed = ctx as UowContext | null;
+        if (committed) await this.deps.outbox.publish(committed.pending);
+        return result;
+      } finally {
+        for (const s of spans) s.end();
+      }
     };
     if (currentTraceId()) return work();
     return inSpan('desk.unit-of-work', SpanKind.INTERNAL, {}, work);

@@ -5,9 +5,10 @@ import { PSA_WRITER_ENV } from './tokens';
 import { PsaWriterInit1764400000001 } from './persistence/migrations/1764400000001-psa-writer-init';
 import { PipelineHandler } from './handlers/pipeline.handler';
 import { WriteDrainer } from './workers/write-drainer';
+import { DISPATCH_MIGRATIONS, DispatchModule } from './dispatch/dispatch.module';
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'psa-writer', env: PsaWriterEnv, migrations: [PsaWriterInit1764400000001] })],
+  imports: [PlatformModule.forService({ name: 'psa-writer', env: PsaWriterEnv, migrations: [PsaWriterInit1764400000001, ...DISPATCH_MIGRATIONS] }), DispatchModule],
   controllers: [PipelineHandler],
   providers: [
     { provide: PSA_WRITER_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as PsaWriterEnv },

@@ -21,6 +21,9 @@ const env = {
   NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
   DATABASE_URL: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
   SANDBOX_PORT: process.env.SANDBOX_PORT || '4010',
+  // Facts the MSP keeps about its clients that the vendor APIs do not expose (software catalog,
+  // privileged groups, account types): for the sandbox world they come with its seed.
+  TRIAGE_DIRECTORY_OVERLAY: process.env.TRIAGE_DIRECTORY_OVERLAY || join(root, 'sandbox/seed/demo-msp'),
 };
 env.SANDBOX_URL = process.env.SANDBOX_URL || `http://127.0.0.1:${env.SANDBOX_PORT}`;
 const READY_TIMEOUT_MS = Number(process.env.DESK_READY_TIMEOUT_MS || 180_000);

@@ -122,6 +122,34 @@ describe('identity actions', () => {
   }, 60_000);
 });
 
+describe('install_software', () => {
+  it('Zoom on the requester\'s own laptop: code to the owner, install script, inventory refresh, resolved', async () => {
+    const seq = await lastSeq(h);
+    const { ticketId } = await run({ client: 'ContosoDental', category: 'software_install', from: `kevin.oneil@${C}`, summary: 'Zoom please', description: 'Can I get Zoom on my laptop?', entities: [ent('software', 'Zoom Workplace'), ent('device', 'CDG-LT-KONEIL')] }, '+1-555-0116');
+    expect(await waitState(h, ticketId, ['resolved', 'escalated'])).toBe('resolved');
+    const runs = mutations(await calls(h, seq)).filter((c) => /script\/run|quickjob/.test(c.path));
+    expect(runs).toHaveLength(2); // Install-ZoomWorkplace, then the verifier's Refresh-SoftwareInventory
+  }, 60_000);
+
+  it('install script fails at the vendor (device drops before the job is due): escalated with evidence', async () => {
+    await admin(h, '/rmm/config', { method: 'POST', body: { jobMs: 3000 } });
+    try {
+      const evt = resolvedEvent({ client: 'ContosoDental', category: 'software_install', from: `kevin.oneil@${C}`, summary: 'Zoom please', entities: [ent('software', 'Zoom Workplace'), ent('device', 'CDG-LT-KONEIL')] });
+      const since = new Date(Date.now() - 1000).toISOString();
+      await publishEnvelope(h, evt);
+      await waitState(h, evt.ticketId, ['awaiting_verification']);
+      const code = await smsTo('+1-555-0116', since, /verification code is (\d{6})/);
+      await reply(h, evt.ticketId, 'ContosoDental', { channel: 'sms', fromPhone: '+15550116', body: code });
+      await waitState(h, evt.ticketId, ['verifying', 'escalated', 'resolved']);
+      await admin(h, '/devices/CDG-LT-KONEIL/online', { method: 'POST', body: { online: false } });
+      expect(await waitState(h, evt.ticketId, ['resolved', 'escalated'])).toBe('escalated');
+      expect(await lastReason(h, evt.ticketId)).toMatch(/^verification_failed:/);
+    } finally {
+      await admin(h, '/rmm/config', { method: 'POST', body: { jobMs: 400 } });
+    }
+  }, 60_000);
+});
+
 describe('shadow mode and audit', () => {
   it('a shadow proposal runs only after a technician approves it through the API', async () => {
     const seq = await lastSeq(h);

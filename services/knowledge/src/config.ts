@@ -25,6 +25,8 @@ export const KnowledgeEnv = PlatformEnv.extend({
   KNOWLEDGE_CLIENTS_DIR: z.string().default('sandbox/seed/demo-msp/clients'),
   KNOWLEDGE_MAX_DOC_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   KNOWLEDGE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
+  /** A scope whose docs system has not finished within this time fails; its last good index keeps serving. */
+  KNOWLEDGE_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Labelled tickets (JSON Lines with summary, description, category) seeding the category vote. */
   KNOWLEDGE_EXAMPLES_FILE: z.string().default('sandbox/seed/demo-msp/training-tickets.jsonl'),
   /** Triaged tickets at or above this confidence become examples for the category vote. */

@@ -58,7 +58,7 @@ function pinoLog(logger: DeskLogger): Log {
           embedder: embedderFromEnv({ OPENAI_API_KEY: env.OPENAI_API_KEY, OPENAI_BASE_URL: env.OPENAI_BASE_URL, KNOWLEDGE_EMBEDDING_MODEL: env.KNOWLEDGE_EMBEDDING_MODEL }),
           metrics: new PromKnowledgeMetrics(metrics.registry),
           log: pinoLog(logger),
-          sync: { maxDocumentBytes: env.KNOWLEDGE_MAX_DOC_BYTES, maxDeleteRatio: env.KNOWLEDGE_MAX_DELETE_RATIO },
+          sync: { maxDocumentBytes: env.KNOWLEDGE_MAX_DOC_BYTES, maxDeleteRatio: env.KNOWLEDGE_MAX_DELETE_RATIO, timeoutMs: env.KNOWLEDGE_SYNC_TIMEOUT_MS },
         }),
     },
     {

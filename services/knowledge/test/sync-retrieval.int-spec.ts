@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeDocs, HashEmbedder, htmlDoc, testIndex, TestIndex } from './helpers';
+import { DEFAULT_SYNC_OPTIONS, SyncService } from '../src/app/sync.service';
+import { DocumentStore } from '../src/persistence/document-store';
 
 let t: TestIndex;
 const fake = new FakeDocs('Fabrikam');
@@ -86,6 +88,18 @@ describe('sync', () => {
     expect(state.cursor === null || Date.parse(state.cursor) < Date.parse('2026-11-25T12:00:00Z')).toBe(true);
     const [again] = await t.app.sync.syncAll('incremental', { clientIdentifier: 'Fabrikam' });
     expect(again!.rejected.map((x) => x.docId)).toEqual(['fab-2']);
+  });
+
+  it('a docs system that stops answering fails the scope after the timeout, index untouched', async () => {
+    const hung = {
+      scopeKey: 'client:Hung', clientIdentifier: 'Hung', system: 'hudu',
+      // eslint-disable-next-line require-yield -- a docs system that never answers yields nothing
+      client: { ...fake, system: 'hudu' as const, listDocuments: async function* () { await new Promise(() => undefined); }, listDocumentIds: async () => [], getDocument: fake.getDocument },
+    };
+    const sync = new SyncService(t.app.db, new DocumentStore(t.schema), t.app.syncStore, () => [hung], { ...DEFAULT_SYNC_OPTIONS, timeoutMs: 300 });
+    const [r] = await sync.syncAll('full');
+    expect(r).toMatchObject({ ok: false, scopeKey: 'client:Hung' });
+    expect(r!.error).toMatch(/did not finish within/);
   });
 
   it('refuses a listing that would wipe most of a scope, unless forced', async () => {

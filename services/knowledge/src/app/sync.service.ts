@@ -13,11 +13,24 @@ export interface SyncOptions {
   maxDeleteRatio: number;
   /** How many scopes sync at the same time. */
   concurrency: number;
+  /** A scope whose docs system has not finished within this time fails (and keeps its last good index). */
+  timeoutMs: number;
 }
 
-export const DEFAULT_SYNC_OPTIONS: SyncOptions = { maxDocumentBytes: 2 * 1024 * 1024, maxDeleteRatio: 0.5, concurrency: 4 };
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = { maxDocumentBytes: 2 * 1024 * 1024, maxDeleteRatio: 0.5, concurrency: 4, timeoutMs: 10 * 60_000 };
 
 export class SyncRefused extends Error {}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  // The abandoned fetch may still fail later: that rejection is expected and ignored.
+  p.catch(() => undefined);
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 function errorText(err: unknown): string {
   const msg = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
@@ -128,18 +141,9 @@ export class SyncService {
     };
     try {
       const known = await this.docs.hashes(this.db, src.scopeKey);
-      const changed: KnowledgeDocument[] = [];
-      let maxUpdated = cursor;
-      for await (const raw of src.client.listDocuments({ clientIdentifier: src.clientIdentifier, ...(cursor ? { updatedSince: cursor } : {}) })) {
-        report.fetched++;
-        const doc = this.accept(src, raw, report);
-        if (!doc) continue;
-        if (!maxUpdated || Date.parse(doc.updatedAt) > Date.parse(maxUpdated)) maxUpdated = new Date(doc.updatedAt).toISOString();
-        // Unchanged pages are recognised by their hash before any parsing (most of an incremental round).
-        if (known.get(doc.id) === contentHash(doc)) report.unchanged++;
-        else changed.push(buildDocument(doc, src.clientIdentifier === null ? 'global' : 'client', src.clientIdentifier, src.system));
-      }
-      const liveIds = new Set(await src.client.listDocumentIds({ clientIdentifier: src.clientIdentifier }));
+      // A docs system that stops answering must not hold the scope (and the scheduler's round) forever.
+      const { changed, liveIds, maxUpdated } = await withTimeout(this.fetch(src, cursor, known, report), this.opts.timeoutMs,
+        `the docs system did not finish within ${Math.round(this.opts.timeoutMs / 1000)} s`);
       const gone = [...known.keys()].filter((id) => !liveIds.has(id));
       if (!force && gone.length > 0 && known.size >= 4 && gone.length / known.size > this.opts.maxDeleteRatio) {
         throw new SyncRefused(`refusing to delete ${gone.length} of ${known.size} documents in one sync (limit ${this.opts.maxDeleteRatio * 100}%): the docs system's listing looks broken; sync with force to accept`);
@@ -167,6 +171,23 @@ export class SyncService {
     }
     this.metrics.sync(report);
     return report;
+  }
+
+  /** Reads the scope from its docs system: changed pages (parsed), the ids that still exist, the newest date. */
+  private async fetch(src: DocsSource, cursor: string | null, known: Map<string, string>, report: SyncReport): Promise<{ changed: KnowledgeDocument[]; liveIds: Set<string>; maxUpdated: string | null }> {
+    const changed: KnowledgeDocument[] = [];
+    let maxUpdated = cursor;
+    for await (const raw of src.client.listDocuments({ clientIdentifier: src.clientIdentifier, ...(cursor ? { updatedSince: cursor } : {}) })) {
+      report.fetched++;
+      const doc = this.accept(src, raw, report);
+      if (!doc) continue;
+      if (!maxUpdated || Date.parse(doc.updatedAt) > Date.parse(maxUpdated)) maxUpdated = new Date(doc.updatedAt).toISOString();
+      // Unchanged pages are recognised by their hash before any parsing (most of an incremental round).
+      if (known.get(doc.id) === contentHash(doc)) report.unchanged++;
+      else changed.push(buildDocument(doc, src.clientIdentifier === null ? 'global' : 'client', src.clientIdentifier, src.system));
+    }
+    const liveIds = new Set(await src.client.listDocumentIds({ clientIdentifier: src.clientIdentifier }));
+    return { changed, liveIds, maxUpdated };
   }
 
   /** Validates one page from the docs system; a bad one is rejected and reported, never indexed. */

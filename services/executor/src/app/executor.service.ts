@@ -184,6 +184,10 @@ export class ExecutorService {
       case 'notify_retry':
         await this.planned(scope, c, state, 'awaiting_verification', retryMessage(e.attemptsLeft), `Wrong verification code; ${e.attemptsLeft} attempt(s) left.`);
         return state;
+      case 'schedule':
+        await this.planned(scope, c, state, 'executing', `Confirmed. The change is scheduled for ${e.at.slice(0, 16).replace('T', ' ')} UTC, the time you gave us.`, `Gates passed; execution scheduled for ${e.at}.`);
+        await scope.transition('planned', `scheduled for ${e.at}`);
+        return state;
       case 'execute':
         return this.execute(scope, c, state);
       case 'escalate':

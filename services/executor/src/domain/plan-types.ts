@@ -33,6 +33,8 @@ export interface Plan {
   /** Why this plan is allowed: the checks that passed, for the audit entry and the internal note. */
   reasons: string[];
   affectedUpn: string | null;
+  /** Execute no earlier than this instant (ISO), e.g. a departure at a stated day; null = as soon as allowed. */
+  notBefore?: string | null;
 }
 
 export type PlanDecision = Plan | Escalation;

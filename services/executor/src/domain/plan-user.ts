@@ -36,8 +36,13 @@ export function planUserAction(ctx: DraftContext): ActionDraft | Escalation {
       if (rels.has('self')) return escalate('not_authorized', 'a departing user cannot request their own offboarding');
       if (!rels.has('manager') && !rels.has('approver')) return escalate('not_authorized', 'offboarding is requested only by the manager on file or an authorized approver');
       const when = departureTiming(ctx.text, ctx.now);
-      if (when !== 'now') return escalate('other', when === 'vague' ? 'the departure time is vague; a technician confirms it' : 'the departure is in the future; a technician schedules the disable for the stated time');
-      return draft(ctx, a, rels, ctx.requester, null, [...reasons, `${requesterName} is the manager on file / an authorized approver`]);
+      if (when.kind === 'vague') return escalate('bad_input', 'the departure time is vague; a technician confirms it with the requester');
+      const d = draft(ctx, a, rels, ctx.requester, null, [...reasons, `${requesterName} is the manager on file / an authorized approver`]);
+      if (when.kind === 'at') {
+        d.notBefore = when.at.toISOString();
+        d.reasons.push(`disable scheduled for ${d.notBefore} (the stated departure)`);
+      }
+      return d;
     }
     default:
       break;
@@ -74,14 +79,41 @@ function draft(ctx: DraftContext, a: Affected, rels: Set<import('./authority').R
   };
 }
 
-/** "already left" / "today" / "effective immediately" → now; a date or weekday → future; nothing → vague. */
-export function departureTiming(text: string, now: Date): 'now' | 'future' | 'vague' {
-  if (/\b(?:already left|has left|left (?:the (?:company|firm|practice|foundation))|effective immediately|immediately|right away|as of (?:now|today)|today|this (?:morning|afternoon)|last day (?:was|is) (?:yesterday|today))\b/i.test(text)) return 'now';
-  if (/\b(?:next week|sometime|soon|at some point|in a few weeks)\b/i.test(text)) return 'vague';
-  const m = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text);
-  if (m) return Date.parse(m[1]!) <= now.getTime() ? 'now' : 'future';
-  if (/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|end of (?:the )?month)\b/i.test(text)) return 'future';
-  return 'vague';
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/**
+ * When the account must go: "already left" / "today" → now; a calendar date or a weekday → that day
+ * at the end of the business day (17:00 UTC on that date, never earlier than asked); nothing → vague.
+ */
+export function departureTiming(text: string, now: Date): { kind: 'now' } | { kind: 'at'; at: Date } | { kind: 'vague' } {
+  if (/\b(?:already left|has left|left (?:the (?:company|firm|practice|foundation|plant))|effective immediately|immediately|right away|as of (?:now|today)|today|this (?:morning|afternoon)|last day (?:was|is) (?:yesterday|today))\b/i.test(text)) return { kind: 'now' };
+  const eod = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d, 17, 0, 0));
+  const iso = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(text);
+  if (iso) return dated(eod(Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])), now);
+  const md = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?\b/i.exec(text);
+  if (md) {
+    const month = MONTHS.indexOf(md[1]!.toLowerCase());
+    const day = Number(md[2]);
+    let year = md[3] ? Number(md[3]) : now.getUTCFullYear();
+    if (!md[3] && eod(year, month, day).getTime() < now.getTime() - 24 * 3600_000) year++;
+    return dated(eod(year, month, day), now);
+  }
+  if (/\b(?:next week|sometime|soon|at some point|in a few weeks|end of (?:the )?month)\b/i.test(text)) return { kind: 'vague' };
+  const wd = /\b(?:on |this |next )?(sunday|monday|tuesday|wednesday|thursday|friday|saturday)\b/i.exec(text);
+  if (wd) {
+    const target = DAYS.indexOf(wd[1]!.toLowerCase());
+    const ahead = (target - now.getUTCDay() + 7) % 7;
+    return dated(eod(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + ahead), now);
+  }
+  if (/\btomorrow\b/i.test(text)) return dated(eod(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1), now);
+  return { kind: 'vague' };
+}
+
+function dated(at: Date, now: Date): { kind: 'now' } | { kind: 'at'; at: Date } | { kind: 'vague' } {
+  if (Number.isNaN(at.getTime())) return { kind: 'vague' };
+  if (at.getTime() - now.getTime() > 120 * 24 * 3600_000) return { kind: 'vague' }; // months away: a person plans it
+  return at.getTime() <= now.getTime() ? { kind: 'now' } : { kind: 'at', at };
 }
 
 /**

@@ -228,6 +228,15 @@ describe('planner: offboarding', () => {
     expect(p.identity.approval.needed).toBe(false);
   });
 
+  it('a stated future day: planned, to run no earlier than that day', () => {
+    const p = expectPlan(run({ client: 'ContosoDental', category: 'offboarding', from: `maria.gonzalez@${CDG}`, summary: 'Tyler leaving', description: 'Tyler Hanson\'s last day is Friday. Please disable his account then; mailbox to Dr. Patel.', affectedUpn: `tyler.hanson@${CDG}` }));
+    expect(p.notBefore).toBe('2026-12-04T17:00:00.000Z');
+  });
+
+  it('a vague departure is confirmed by a person', () => {
+    expectEscalation(run({ client: 'ContosoDental', category: 'offboarding', from: `maria.gonzalez@${CDG}`, summary: 'Tyler leaving', description: 'Tyler is leaving sometime next week, disable his account.', affectedUpn: `tyler.hanson@${CDG}` }), 'bad_input');
+  });
+
   it('Alder & Brooks offboarding is never automated', () => {
     expectEscalation(run({ client: 'AlderBrooksCPA', category: 'offboarding', from: 'donna.whitley@alderbrooks-cpa.example', summary: 'Steven left today', affectedUpn: 'steven.cho@alderbrooks-cpa.example' }));
   });

@@ -31,6 +31,8 @@ export interface ActionDraft {
   codeRecipient: ContactRecord | null;
   secretRecipient: ContactRecord | null;
   reasons: string[];
+  /** Run no earlier than this (a departure at a stated time). */
+  notBefore?: string;
 }
 
 export interface DraftContext extends PlanInput {
@@ -170,6 +172,7 @@ function finish(ctx: DraftContext, d: ActionDraft): PlanDecision {
     kind: 'plan', steps, identity, affectedUpn: d.affectedUpn,
     mode: ctx.triage.route.decision === 'autonomous' ? 'autonomous' : 'shadow',
     reasons: d.reasons,
+    notBefore: d.notBefore ?? null,
   };
   return plan;
 }

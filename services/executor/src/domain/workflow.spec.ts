@@ -117,6 +117,15 @@ describe('workflow', () => {
     expect(ok.effects).toEqual([{ kind: 'send_code', recipientContactId: USER.id }]);
   });
 
+  it('a plan with a future notBefore waits in scheduled and runs on the clock', () => {
+    const plan = { ...planOf({ rule: 'none', codeRecipientContactId: null }), notBefore: '2026-12-04T17:00:00.000Z' };
+    const s = startCase('t', plan, NOW);
+    expect(s.effects).toEqual([{ kind: 'schedule', at: '2026-12-04T17:00:00.000Z' }]);
+    expect(onTick(s.state, NOW).effects).toEqual([]);
+    expect(onReply(s.state, reply({ fromEmail: USER.email, body: 'run it now please' }), ctx()).effects).toEqual([]);
+    expect(onTick(s.state, new Date('2026-12-04T17:00:01Z')).effects).toEqual([{ kind: 'execute' }]);
+  });
+
   it('identity rule none: executes straight away', () => {
     expect(advance(startCase('t', planOf({ rule: 'none', codeRecipientContactId: null })).state, NOW).effects).toEqual([{ kind: 'execute' }]);
   });

@@ -7,7 +7,7 @@ import { ContactRecord, lc, normalizePhone } from './records';
  * The life of one ticket in the executor, as a pure state machine: every input (a plan, a reply, a
  * technician's approval, the clock) yields the next state and the effects the service must carry out.
  */
-export type Stage = 'proposed' | 'awaiting_approval' | 'awaiting_verification' | 'executing' | 'executed' | 'escalated';
+export type Stage = 'proposed' | 'awaiting_approval' | 'awaiting_verification' | 'scheduled' | 'executing' | 'executed' | 'escalated';
 
 export interface CodeState {
   salt: string;
@@ -35,6 +35,7 @@ export type Effect =
   | { kind: 'request_approval'; approverContactIds: string[] }
   | { kind: 'send_code'; recipientContactId: string }
   | { kind: 'notify_retry'; attemptsLeft: number }
+  | { kind: 'schedule'; at: string }
   | { kind: 'execute' }
   | { kind: 'escalate'; reason: EscalationReason; why: string };
 
@@ -67,6 +68,9 @@ export function advance(s: CaseState, now: Date): Step {
   if (id.rule !== 'none' && !s.code?.verifiedAt) {
     if (!id.codeRecipientContactId) return escalateStep(s, 'identity_verification_failed', 'no method on file for the one-time code');
     return { state: { ...s, stage: 'awaiting_verification' }, effects: [{ kind: 'send_code', recipientContactId: id.codeRecipientContactId }], decision: 'one-time code sent to the mobile on file' };
+  }
+  if (s.plan.notBefore && now.getTime() < Date.parse(s.plan.notBefore)) {
+    return { state: { ...s, stage: 'scheduled' }, effects: [{ kind: 'schedule', at: s.plan.notBefore }], decision: `all gates passed: scheduled for ${s.plan.notBefore}` };
   }
   return { state: { ...s, stage: 'executing' }, effects: [{ kind: 'execute' }], decision: 'all gates passed: executing' };
 }
@@ -101,7 +105,7 @@ const APPROVE = /\b(?:approved?|approving|yes|ok(?:ay)?|go ahead|authori[sz]ed?|
 const DENY = /\b(?:no|not|don'?t|do not|deny|denied|reject(?:ed)?|decline[d]?|refuse[d]?|never|wait|hold)\b/i;
 
 export function onReply(s: CaseState, r: TicketReplyV1, ctx: ReplyContext): Step {
-  if (s.stage === 'escalated' || s.stage === 'executed' || s.stage === 'executing') return noop(s, `reply ignored in stage ${s.stage}`);
+  if (s.stage === 'escalated' || s.stage === 'executed' || s.stage === 'executing' || s.stage === 'scheduled') return noop(s, `reply ignored in stage ${s.stage}`);
 
   if (s.stage === 'proposed') {
     if (r.kind === 'status_change' && r.fromMember && ctx.isMember(r.fromMember) && /^approved$/i.test((r.status ?? '').trim())) {
@@ -149,6 +153,9 @@ export function onReply(s: CaseState, r: TicketReplyV1, ctx: ReplyContext): Step
 export function onTick(s: CaseState, now: Date): Step {
   if (s.stage === 'awaiting_verification' && s.code && now.getTime() > Date.parse(s.code.expiresAt)) {
     return escalateStep(s, 'identity_verification_failed', 'the one-time code expired before it came back');
+  }
+  if (s.stage === 'scheduled' && s.plan.notBefore && now.getTime() >= Date.parse(s.plan.notBefore)) {
+    return { state: { ...s, stage: 'executing' }, effects: [{ kind: 'execute' }], decision: `scheduled time ${s.plan.notBefore} reached: executing` };
   }
   if (s.stage === 'awaiting_approval' && s.approvalRequestedAt && now.getTime() - Date.parse(s.approvalRequestedAt) > APPROVAL_TTL_MS) {
     return escalateStep(s, 'not_authorized', 'no written approval within one business day');

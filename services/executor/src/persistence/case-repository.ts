@@ -95,6 +95,7 @@ export class CaseRepository {
       `SELECT ticket_id FROM ticket_case
         WHERE (stage = 'awaiting_verification' AND code_expires_at < now())
            OR (stage = 'awaiting_approval' AND approval_requested_at < now() - ($1::text || ' milliseconds')::interval)
+           OR (stage = 'scheduled' AND (plan->>'notBefore')::timestamptz <= now())
         LIMIT 50`,
       [String(approvalTtlMs)],
     )) as Array<{ ticket_id: string }>;

@@ -13,7 +13,7 @@ export class ExecutorInit1732900100000 implements MigrationInterface {
       ticket_id uuid PRIMARY KEY,
       client_identifier text NOT NULL,
       correlation_id text NOT NULL,
-      stage text NOT NULL CHECK (stage IN ('proposed','awaiting_approval','awaiting_verification','executing','executed','escalated')),
+      stage text NOT NULL CHECK (stage IN ('proposed','awaiting_approval','awaiting_verification','scheduled','executing','executed','escalated')),
       mode text NOT NULL,
       plan jsonb NOT NULL,
       context jsonb NOT NULL,
@@ -30,7 +30,7 @@ export class ExecutorInit1732900100000 implements MigrationInterface {
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
-    await qr.query(`CREATE INDEX ticket_case_waiting ON ticket_case (stage, code_expires_at) WHERE stage IN ('awaiting_verification','awaiting_approval','proposed')`);
+    await qr.query(`CREATE INDEX ticket_case_waiting ON ticket_case (stage, code_expires_at) WHERE stage IN ('awaiting_verification','awaiting_approval','proposed','scheduled')`);
     await qr.query(`CREATE TABLE action_attempt (
       idempotency_key text PRIMARY KEY,
       ticket_id uuid NOT NULL,

@@ -57,6 +57,8 @@ export const DispatchEnv = z.object({
   DESK_DISPATCH_EMERGENCY_PRIORITY: z.coerce.number().int().min(0).max(4).default(1),
   /** How long member lists and open-ticket loads are reused (PSA calls are rate limited). */
   DESK_DISPATCH_CACHE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often escalations waiting for an owner are assigned (0 = never: no owner is set). */
+  DESK_DISPATCH_POLL_MS: z.coerce.number().int().min(0).default(2_000),
   DESK_SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().positive().default(60),
   DESK_SLA_CLIENT_MINUTES: z.string().default('').transform((s, ctx) => {
     try { return parseClientMinutes(s); } catch (e) { ctx.addIssue({ code: 'custom', message: (e as Error).message }); return z.NEVER; }

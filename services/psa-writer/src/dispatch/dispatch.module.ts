@@ -6,10 +6,12 @@ import { FOLLOWUP_ENV, FollowUpWorker } from '../followups/follow-up.worker';
 import { DispatchService } from './dispatch.service';
 import { loadDispatchEnv } from './dispatch-config';
 import { SlaMonitor } from './sla-monitor';
+import { OwnerAssigner } from './owner-assigner';
+import { DispatchRequests1764500000002 } from './1764500000002-dispatch-requests';
 import { DISPATCH_CLOCK, DISPATCH_ENV, type Clock } from './tokens';
 
 /** The tables this module adds to psa-writer's schema (registered with the service's migrations). */
-export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001];
+export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequests1764500000002];
 
 /**
  * Dispatch, SLA watch, agreement coverage and follow-up timers for psa-writer. Relies on the global
@@ -23,8 +25,9 @@ export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001];
     DispatchService,
     AgreementService,
     SlaMonitor,
+    OwnerAssigner,
     FollowUpWorker,
   ],
-  exports: [DispatchService, AgreementService, SlaMonitor, FollowUpWorker, DISPATCH_CLOCK],
+  exports: [DispatchService, AgreementService, SlaMonitor, OwnerAssigner, FollowUpWorker, DISPATCH_CLOCK],
 })
 export class DispatchModule {}

@@ -10,6 +10,7 @@ import { planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrit
 import { shouldPage, withinBusinessHours } from '../domain/business-hours';
 import { WriteStore } from '../adapters/write-store';
 import { WriteDrainer } from '../workers/write-drainer';
+import { OwnerAssigner } from '../dispatch/owner-assigner';
 
 /**
  * The NATS edge of psa-writer: each event becomes queued writes (in the handler's transaction, keyed by
@@ -63,6 +64,8 @@ export class PipelineHandler {
       page: shouldPage({ security: e.security, priorityLevel: e.priorityLevel, afterHours }),
     });
     const added = await this.queue(ctx, evt, e.ticket, null, writes);
+    // A human must own it: dispatch picks the owner once the route is in the PSA (docs/DISPATCH.md).
+    if (added > 0) await OwnerAssigner.record(ctx.tx, evt, client, e);
     if (added > 0) this.escalated.inc({ client: client ?? 'unknown', category: e.category ?? 'unknown', reason: e.reason });
   }
 

@@ -169,7 +169,18 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
     const all = [...procs.values()];
     await Promise.all(all.filter((p) => p.name !== 'sandbox').map((p) => stopProc(p)));
     await Promise.all(all.filter((p) => p.name === 'sandbox').map((p) => stopProc(p)));
-    if (process.env.DESK_E2E_KEEP !== '1') await cleanup().catch(() => undefined);
+    if (process.env.DESK_E2E_KEEP !== '1') {
+      // Retried: backends of just-exited processes can hold locks for a moment.
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await cleanup();
+          break;
+        } catch (e) {
+          if (attempt === 3) console.warn(`desk harness: could not drop the run's schemas/stream (e2e${id}_*): ${String(e)}`);
+          else await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
+    }
     await pg.end().catch(() => undefined);
   };
 

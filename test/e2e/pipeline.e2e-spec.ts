@@ -58,13 +58,18 @@ async function finalState(ticketId: string): Promise<string> {
   });
 }
 
+// RMM-to-PSA integrations open tickets like these (the RMM's alert, filed by the MSP's alert sender):
+// a stopped Windows service that the client's runbook allows the desk to restart without verification.
+const ALERTS = 'rmm-alerts@harborline-it.example';
+const alert = (rmm: string, host: string, service: string, org: string) => ({
+  contact: ALERTS,
+  summary: `[${rmm}] ${host}: Windows service '${service}' is stopped`,
+  description: `Condition: Windows Service - ${service} state is Stopped for more than 5 minutes\nDevice: ${host}\nOrganization: ${org}\nSeverity: Minor`,
+});
 const cases: Array<{ system: PsaSystem; company: string; contact: string; summary: string; description: string }> = [
-  { system: 'connectwise', company: 'AlderBrooksCPA', contact: 'olga.petrova@alderbrooks-cpa.example',
-    summary: 'Printing stopped on my laptop', description: 'Nothing prints from AB-LT-OPETROVA since this morning; the print spooler service seems to be stopped. Can you restart it?' },
-  { system: 'halopsa', company: 'Tailspin Precision Manufacturing', contact: 'michael.torres@tailspin-mfg.example',
-    summary: 'MES terminal on kiosk 2 not connecting', description: 'The MES client on TSP-KIOSK-02 says the MESClientAgent service is stopped. Please restart it so the line can clock in.' },
-  { system: 'autotask', company: 'RiverbendFdn', contact: 'thomas.reed@riverbend-foundation.example',
-    summary: 'Print spooler stuck on my laptop', description: 'Printing hangs on RCF-LT-TREED; the Print Spooler service (Spooler) needs a restart. Thanks, Thomas' },
+  { system: 'connectwise', company: 'AlderBrooksCPA', ...alert('Datto RMM', 'AB-LT-OPETROVA', 'Spooler', 'Alder & Brooks CPA') },
+  { system: 'halopsa', company: 'Tailspin Precision Manufacturing', ...alert('NinjaOne', 'TSP-KIOSK-02', 'MESClientAgent', 'Tailspin Precision Manufacturing') },
+  { system: 'autotask', company: 'RiverbendFdn', ...alert('NinjaOne', 'RCF-LT-TREED', 'Spooler', 'Riverbend Community Foundation') },
 ];
 
 describe.each(cases)('a ticket through all six services ($system)', (c) => {
@@ -78,11 +83,15 @@ describe.each(cases)('a ticket through all six services ($system)', (c) => {
       return v.notes.length >= 2 ? v : null;
     });
     expect(view.notes.length).toBeGreaterThanOrEqual(2);
-    expect(state).toBe('resolved');
+    const journey = await desk.query<{ state: string; service: string; reason: string | null }>(
+      `SELECT state, service, reason FROM ${desk.schema('desk_ledger')}.ticket_transition WHERE ticket_id = $1 ORDER BY at, id`, [ticketId]);
+    if (state !== 'resolved') throw new Error(`expected resolved, got ${state}: ${JSON.stringify(journey)}`);
     expect(view.status).toMatch(/Resolved|Closed|Complete|5/i);
 
+    // Every stage leaves a lifecycle transition or an audit entry, each stamped with the trace it ran in.
     const transitions = await desk.query<Transition>(
-      `SELECT ticket_id, state, service, trace_id FROM ${desk.schema('desk_ledger')}.ticket_transition WHERE ticket_id = $1 ORDER BY at`, [ticketId]);
+      `SELECT ticket_id, state, service, trace_id FROM ${desk.schema('desk_ledger')}.ticket_transition WHERE ticket_id = $1
+       UNION ALL SELECT ticket_id, action, service, trace_id FROM ${desk.schema('desk_ledger')}.audit_entry WHERE ticket_id = $1`, [ticketId]);
     const services = new Set(transitions.map((t) => t.service));
     for (const s of ['intake', 'triage', 'knowledge', 'executor', 'verifier', 'psa-writer']) expect(services).toContain(s);
     const traces = new Set(transitions.map((t) => t.trace_id).filter(Boolean));

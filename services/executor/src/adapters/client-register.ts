@@ -39,11 +39,13 @@ export const RegisterClient = z.object({
 export type RegisterClient = z.infer<typeof RegisterClient>;
 const Script = z.object({ name: z.string(), kind: z.enum(['install', 'action']), parameters: z.array(z.string()), description: z.string() });
 export type RegisterScript = z.infer<typeof Script>;
-const Msp = z.object({ clientFiles: z.array(z.string()), rmmScripts: z.array(Script) });
+const Msp = z.object({ clientFiles: z.array(z.string()), rmmScripts: z.array(Script), alertSender: z.string().nullable().default(null) });
 
 export interface ClientRegister {
   client(identifier: string): RegisterClient | null;
   scripts: RegisterScript[];
+  /** The address the MSP's RMM / identity-protection integrations file their alert tickets from. */
+  alertSenders: string[];
 }
 
 export function loadClientRegister(folder: string): ClientRegister {
@@ -53,6 +55,7 @@ export function loadClientRegister(folder: string): ClientRegister {
   const clients = msp.clientFiles.map((f) => RegisterClient.parse(JSON.parse(readFileSync(join(folder, f), 'utf8'))));
   return {
     scripts: msp.rmmScripts,
+    alertSenders: msp.alertSender ? [msp.alertSender] : [],
     client: (identifier) => clients.find((c) => c.identifier.toLowerCase() === identifier.toLowerCase()) ?? null,
   };
 }

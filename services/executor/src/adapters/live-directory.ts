@@ -49,6 +49,7 @@ export class LiveClientDirectory implements ClientDirectory {
       scripts: this.register.scripts.map((s) => ({ ...s })),
       vpnPortal: reg.vpn?.portal ?? null,
       domainController: dc,
+      alertSenders: [...this.register.alertSenders],
       users,
     };
   }

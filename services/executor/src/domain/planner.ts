@@ -119,8 +119,12 @@ function chooseAction(triage: TriageResult, runbook: RunbookResolution, text: st
 
 function requesterOf(ticket: InboundTicket, triage: TriageResult, s: ClientSnapshot): { contact: ContactRecord | null } | Escalation {
   // Alerts come from the RMM integration (authenticated by intake), never from a person.
-  if (ticket.channel === 'alert') return { contact: null };
+  if (ticket.channel === 'alert' || ticket.alert !== null) return { contact: null };
   const email = ticket.fromEmail ?? triage.requester.email;
+  // The RMM's PSA integration files alert tickets as the MSP's alert sender. A mailed "alert" could be
+  // forged, so only tickets the PSA itself vouches for count; and with no person behind the request,
+  // only actions whose runbook needs no identity verification can run (finish() escalates the others).
+  if (ticket.channel !== 'email' && (s.alertSenders ?? []).some((a) => lc(a) === lc(email))) return { contact: null };
   const c = contactByEmail(s, email);
   if (!c) return escalate('not_authorized', 'the requester is not a contact on file at this client');
   if (!c.active) return escalate('not_authorized', 'the requester is a former employee (inactive contact)');

@@ -88,6 +88,8 @@ export interface ClientSnapshot {
   vpnPortal: string | null;
   /** Hybrid identity: the domain controller hostname that runs Unlock-ADAccount, if any. */
   domainController: string | null;
+  /** The MSP's own alert integrations' sender addresses (their tickets are filed by no person). */
+  alertSenders?: string[];
   /** Users by lower-case UPN, fetched on demand (only the ones the ticket names). */
   users: Map<string, UserRecord>;
 }

@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import type { InboundTicket } from '@desk/contracts';
 import { Subjects } from '@desk/contracts';
@@ -40,13 +41,18 @@ export class Deliveries {
    */
   private async run<T>(fn: (ctx: UowContext) => Promise<T>): Promise<T> {
     let scope: UowContext | null = null;
-    const result = await inTransaction(this.core.ds, async (tx) => {
-      scope = new UowContext(tx, this.core.deps, this.core.log);
-      return fn(scope);
-    });
-    const committed = scope as UowContext | null;
-    if (committed && committed.pending.length > 0) void this.core.outbox.publish(committed.pending);
-    return result;
+    const spans: Span[] = [];
+    try {
+      const result = await inTransaction(this.core.ds, async (tx) => {
+        scope = new UowContext(tx, this.core.deps, this.core.log, spans);
+        return fn(scope);
+      });
+      const committed = scope as UowContext | null;
+      if (committed && committed.pending.length > 0) void this.core.outbox.publish(committed.pending);
+      return result;
+    } finally {
+      for (const s of spans) s.end();
+    }
   }
 
   private async begin(ctx: UowContext, d: RawDelivery, outcome: DeliveryRow['outcome'], ticketId: string | null, reason: string | null): Promise<{ id: string } | Accepted> {

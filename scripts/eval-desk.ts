@@ -10,7 +10,7 @@
  * the ticket's final state and scores it against the label. The last line is `RESULT {json}`.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startDesk, type DeskProcesses } from '../test/support/desk-processes';
 import { e164, UserSimulator, type WorldContact } from '../test/support/user-simulator';
@@ -49,6 +49,7 @@ const CONCURRENCY = Number(opt('concurrency', '4'));
 const TIMEOUT_S = Number(opt('timeout', '150'));
 const APPROVE = opt('approve', 'always');
 const VERBOSE = argv.includes('--verbose');
+const OUT = opt('out', '');
 const ALERT_TOKEN = process.env.INTAKE_ALERT_TOKEN ?? 'sandbox-alert-token-0123456789';
 const FINAL = new Set(['resolved', 'escalated', 'closed', 'duplicate']);
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -348,11 +349,13 @@ interface LoggedCall { vendor: string; method: string; path: string; status: num
 
 async function writeCalls(sandboxUrl: string): Promise<Record<string, number>> {
   const res = await fetch(`${sandboxUrl}/admin/calls`);
+  if (!res.ok) throw new Error(`call log: ${res.status}`);
   const calls = (await res.json()) as LoggedCall[];
   const out: Record<string, number> = {};
-  // Refused notifications explain many escalations ("could not be delivered"): listed with what was sent.
+  // Refused notifications and replies explain many escalations ("could not be delivered"): listed with what was sent.
   for (const c of calls.filter((x) => ['twilio', 'smtp', 'teams', 'slack', 'paging'].includes(x.vendor) && x.status >= 400)) {
-    say(`notify refused: ${c.vendor} ${c.method} ${c.path} → ${c.status} ${JSON.stringify(c.body ?? null).slice(0, 200)}`);
+    // Deliveries to intake (inbound SMS / mail) are logged under the provider too: a 5xx there is the desk's.
+    say(`refused: ${c.vendor} ${c.method} ${c.path} → ${c.status} ${JSON.stringify(c.body ?? null).slice(0, 200)}`);
   }
   for (const c of calls) {
     if (c.method === 'GET' || c.principal === 'webhook-delivery' || !['graph', 'ninjaone', 'datto'].includes(c.vendor)) continue;
@@ -402,14 +405,16 @@ async function main(): Promise<void> {
       const run = ev.play(t).then((r) => {
         rows.push(r);
         const ok = (r.outcome === 'autonomous' ? 'autonomous' : 'escalate') === t.expected ? 'ok ' : 'BAD';
-        say(`  ${ok} ${t.id} ${t.category.padEnd(19)} expected ${t.expected.padEnd(10)} desk ${r.outcome.padEnd(10)} ${(r.state ?? '-').padEnd(21)} ${r.seconds.toFixed(0)} s ${r.via}${r.error ? ` ERROR ${r.error.slice(0, 200)}` : ''}`);
+        say(`  ${ok} ${t.id} ${t.category.padEnd(19)} expected ${t.expected.padEnd(10)} desk ${r.outcome.padEnd(10)} ${(r.state ?? '-').padEnd(21)} ${r.seconds.toFixed(0)} s ${r.via} [${r.category ?? '?'}]${r.error ? ` ERROR ${r.error.slice(0, 200)}` : ''}`);
+        // Kept as they end, so an interrupted run still leaves its evidence.
+        if (OUT) appendFileSync(OUT, `${JSON.stringify({ id: t.id, expected: t.expected, category: t.category, desk: r.outcome, state: r.state, deskCategory: r.category, reason: r.reason, played: r.played, actions: r.actions, error: r.error, seconds: r.seconds })}\n`);
       }).finally(() => inFlight.delete(run));
       inFlight.add(run);
       await sleep(1000 / RATE);
     }
     await Promise.all(inFlight);
     rows.sort((a, b) => a.t.id.localeCompare(b.t.id));
-    report(rows, await writeCalls(desk.sandboxUrl));
+    report(rows, await writeCalls(desk.sandboxUrl).catch((e: unknown) => ({ unreadable: String(e).slice(0, 100) }) as unknown as Record<string, number>));
   } finally {
     if (VERBOSE) for (const s of ['intake', 'triage', 'executor', 'psa-writer'] as const) say(`--- ${s}\n${desk.logs(s, 20)}`);
     await stop();

@@ -269,7 +269,9 @@ class Evaluation {
     if (esc[0]?.reason) p.reason = esc[0].reason;
     const link = await this.psaOf(p.deskTicketId);
     if (link) p.psa = await this.psa.view(link).catch(() => null);
-    if (p.state === 'resolved' || p.state === 'closed' || p.state === 'duplicate') p.outcome = 'autonomous';
+    // A dated offboarding is planned and run by the desk's own clock at that time: no technician involved.
+    const scheduled = p.state === 'planned' && /^scheduled for /.test(p.reason ?? '');
+    if (p.state === 'resolved' || p.state === 'closed' || p.state === 'duplicate' || scheduled) p.outcome = 'autonomous';
     else if (p.state === 'escalated') p.outcome = 'escalate';
     else p.outcome = 'pending';
   }
@@ -295,7 +297,8 @@ function score(rows: Played[]) {
   const predicted = (r: Played): Outcome => (r.outcome === 'autonomous' ? 'autonomous' : 'escalate');
   const correct = rows.filter((r) => predicted(r) === r.t.expected).length;
   const catKnown = rows.filter((r) => r.category !== null);
-  const catOk = rows.filter((r) => r.category === r.t.category).length;
+  // Over the tickets triage saw: an auto-reply intake drops at the door has no category to compare.
+  const catOk = catKnown.filter((r) => r.category === r.t.category).length;
   const expAuto = rows.filter((r) => r.t.expected === 'autonomous');
   const predEsc = rows.filter((r) => predicted(r) === 'escalate');
   const unauthorized = rows.filter((r) => r.t.expected === 'escalate').reduce((s, r) => s + r.actions.filter((a) => a.status === 'succeeded').length, 0);
@@ -311,7 +314,7 @@ function score(rows: Played[]) {
   }
   return {
     result: {
-      outcome_accuracy: pct(correct, n), category_accuracy: pct(catOk, n), unauthorized_actions: unauthorized,
+      outcome_accuracy: pct(correct, n), category_accuracy: pct(catOk, catKnown.length), unauthorized_actions: unauthorized,
       autonomous_recall: pct(expAuto.filter((r) => predicted(r) === 'autonomous').length, expAuto.length),
       escalate_precision: pct(predEsc.filter((r) => r.t.expected === 'escalate').length, predEsc.length), n,
       lost: rows.filter((r) => r.outcome === 'lost').length, pending: rows.filter((r) => r.outcome === 'pending').length,

@@ -192,8 +192,13 @@ describe('identity verification by a one-time code to the mobile on file', () =>
     await new Promise((r) => setTimeout(r, 5000));
     expect(await graphWrites(upn)).toEqual([]);
     // ...and naming the ticket from that phone ends verification: a code from a number not on file.
-    await sim.sendSms(other, `${got!.code} ticket #${t.number ?? t.psaId}`);
-    const end = await finalState(t.deskTicketId);
+    expect((await stateOf(t.deskTicketId))?.state).toBe('awaiting_verification');
+    const number = t.number ?? t.psaId;
+    await sim.sendSms(other, `${got!.code} ticket #${number}`);
+    const end = await until(`escalation once another phone names ticket #${number}`, async () => {
+      const s = await stateOf(t.deskTicketId);
+      return s && ['resolved', 'escalated', 'closed'].includes(s.state) ? s : null;
+    });
     expect(end.state).toBe('escalated');
     expect(await escalationReasons(t.deskTicketId)).toMatch(/not the mobile on file|verification/i);
     expect(await graphWrites(upn)).toEqual([]);

@@ -72,7 +72,7 @@ export class PsaSandbox {
       const user = users.users.find((u) => u.emailaddress?.toLowerCase() === t.contactEmail.toLowerCase());
       const created = await json<{ id: number } | Array<{ id: number }>>(await fetch(`${this.halo}/Tickets`, {
         method: 'POST', headers: h,
-        body: JSON.stringify([{ summary: t.summary, details: t.description, client_id: clients.clients[0]?.id, user_id: user?.id, tickettype_id: 1 }]),
+        body: JSON.stringify([{ summary: t.summary, details: t.description, client_id: clients.clients[0]?.id, user_id: user?.id, reportedby: t.contactEmail, tickettype_id: 1 }]),
       }));
       return { system, id: String(Array.isArray(created) ? created[0]!.id : created.id) };
     }
@@ -83,7 +83,10 @@ export class PsaSandbox {
       method: 'POST', headers: this.atHeaders(), body: JSON.stringify({ filter: [{ op: 'eq', field: 'emailAddress', value: t.contactEmail }] }),
     }));
     const contact = contacts.items[0];
-    const companyID = contact?.companyID ?? companies.items[0]?.id;
+    const wanted = t.company.toLowerCase();
+    const company = companies.items.find((c) => c.companyNumber?.toLowerCase() === wanted || c.companyName.toLowerCase() === wanted);
+    const companyID = contact?.companyID ?? company?.id;
+    if (companyID === undefined) throw new Error(`no Autotask company ${t.company}`);
     const created = await json<{ itemId: number }>(await fetch(`${this.at}/Tickets`, {
       method: 'POST', headers: this.atHeaders(),
       body: JSON.stringify({ companyID, contactID: contact?.id, title: t.summary, description: t.description, status: 1, priority: 2, queueID: null }),
@@ -108,9 +111,13 @@ export class PsaSandbox {
         notes: actions.actions.map((a) => ({ text: a.note, internal: Boolean(a.hiddenfromuser), by: a.who ?? null })) };
     }
     const ticket = await json<{ item: { status: number; queueID?: number | null } }>(await fetch(`${this.at}/Tickets/${t.id}`, { headers: this.atHeaders() }));
+    // Autotask statuses are picklist values: read their labels as an integration would.
+    const fields = await json<{ fields: Array<{ name: string; picklistValues?: Array<{ value: string | number; label: string }> }> }>(
+      await fetch(`${this.at}/Tickets/entityInformation/fields`, { headers: this.atHeaders() }));
+    const statusLabel = fields.fields.find((f) => f.name === 'status')?.picklistValues?.find((v) => Number(v.value) === Number(ticket.item.status))?.label;
     const notes = await json<{ items: Array<{ description: string; publish?: number; creatorResourceID?: number }> }>(
       await fetch(`${this.at}/Tickets/${t.id}/Notes`, { headers: this.atHeaders() }));
-    return { status: String(ticket.item.status), board: ticket.item.queueID !== undefined && ticket.item.queueID !== null ? String(ticket.item.queueID) : null,
+    return { status: statusLabel ?? String(ticket.item.status), board: ticket.item.queueID !== undefined && ticket.item.queueID !== null ? String(ticket.item.queueID) : null,
       notes: notes.items.map((n) => ({ text: n.description, internal: n.publish !== 1, by: n.creatorResourceID !== undefined ? String(n.creatorResourceID) : null })) };
   }
 }

@@ -8,6 +8,8 @@ export interface PsaTicket {
   description: string;
   companyIdentifier: string | null;
   contact: { id: string; email: string | null; name: string | null } | null;
+  /** Who filed the ticket when it names no contact record (HaloPSA `reportedby`, e.g. an RMM integration). */
+  reportedByEmail?: string | null;
   board: string | null;
   status: string | null;
   priority: string | null;

@@ -79,7 +79,7 @@ export function decidePsaFollowUp(input: {
         clientIdentifier: ticket.companyIdentifier,
         summary: ticket.summary,
         description: ticket.description,
-        fromEmail: ticket.contact?.email ?? null,
+        fromEmail: ticket.contact?.email ?? ticket.reportedByEmail ?? null,
         fromName: ticket.contact?.name ?? null,
         contactId: ticket.contact?.id ?? null,
         receivedAt: input.now.toISOString(),

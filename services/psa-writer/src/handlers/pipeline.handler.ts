@@ -87,6 +87,14 @@ export class PipelineHandler {
       await WriteStore.upsertMap(ctx.tx, { ticketId: evt.ticketId, clientIdentifier: client, system: ticket.psa.system, psaTicketId: ticket.psa.id, psaNumber: ticket.psa.number }, false);
     }
     const added = await WriteStore.enqueue(ctx.tx, evt, client, system, ticket.receivedAt, writes);
+    if (added > 0) {
+      // What the desk will tell the PSA, in the ticket's audit trail (kinds and targets, never note text).
+      await ctx.audit({
+        actor: 'psa-writer', action: 'psa_writes_queued', decision: evt.type,
+        why: `${added} write(s) for ${system ?? 'an unknown PSA'} in order on the ticket's lane`,
+        evidence: { system, client, writes: writes.map((w) => (w.op.kind === 'status' ? `status:${w.op.status}` : w.op.kind === 'route' ? `route:${w.op.board}` : w.op.kind)) },
+      });
+    }
     // Wake the drainer once this transaction has committed (the writes are not visible before).
     setTimeout(() => this.drainer.kick(), 20);
     return added;

@@ -95,6 +95,7 @@ export class HaloPsaClient implements PsaClient {
       id: String(requireNum(t.id, V, 'ticket id')), number: String(t.id), summary: str(t.summary) ?? '', description: str(t.details) ?? '',
       companyIdentifier: await this.identifierOfClient(t.client_id),
       contact: num(t.user_id) ? { id: String(t.user_id), email: str(t.user_email), name: str(t.user_name) } : null,
+      reportedByEmail: str(t.reportedby)?.includes('@') ? str(t.reportedby) : null,
       board: str(t.team), status: str(t.status_name), priority: str(t.priority_name), closed: t.hasbeenclosed === true, ownerIdentifier: owner,
       parentId: num(t.parent_id) ? String(t.parent_id) : null, createdAt: str(t.datecreated), updatedAt: str(t.last_update),
     };

@@ -54,6 +54,13 @@ describe('vendor directory', () => {
     expect(calls.psa).toBe(2);
   });
 
+  it('builds a client once for a burst of concurrent tickets', async () => {
+    const { registry, calls } = fakeRegistry({});
+    const src = new VendorDirectorySource(registry, [], 60_000, log);
+    await Promise.all([src.all(1000), src.all(1000), src.all(1000)]);
+    expect(calls.psa).toBe(1);
+  });
+
   it('keeps working when a vendor is down or an adapter cannot be built', async () => {
     const { registry } = fakeRegistry({ psaFails: true, identityThrows: true });
     const [dir] = await new VendorDirectorySource(registry, [], 0, log).all();

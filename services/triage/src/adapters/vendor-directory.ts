@@ -9,6 +9,7 @@ import { ClientDirectory, DirDevice, PRIVILEGED_GROUP_NAME } from '../domain/ent
  */
 export class VendorDirectorySource {
   private readonly cache = new Map<string, { at: number; dir: ClientDirectory }>();
+  private readonly building = new Map<string, Promise<ClientDirectory>>();
 
   constructor(
     private readonly registry: AdapterRegistry,
@@ -24,7 +25,13 @@ export class VendorDirectorySource {
   private async client(identifier: string, now: number): Promise<ClientDirectory> {
     const hit = this.cache.get(identifier);
     if (hit && now - hit.at < this.ttlMs) return hit.dir;
-    const dir = await this.build(identifier);
+    // One build per client at a time: a burst of tickets must not fan out into a burst of vendor reads.
+    let pending = this.building.get(identifier);
+    if (!pending) {
+      pending = this.build(identifier).finally(() => this.building.delete(identifier));
+      this.building.set(identifier, pending);
+    }
+    const dir = await pending;
     this.cache.set(identifier, { at: now, dir });
     return dir;
   }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, startDesk, type DeskProcesses } from '../support/desk-processes';
 import { PsaSandbox, type CreatedTicket, type PsaSystem } from './psa-sandbox';
@@ -102,4 +102,16 @@ describe.each(cases)('a ticket through all six services ($system)', (c) => {
     const traces = new Set(transitions.map((t) => t.trace_id).filter(Boolean));
     expect(traces.size).toBe(1);
   });
+});
+
+// Every service's live /metrics passes Prometheus' own linter (where promtool is installed).
+const promtool = spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!promtool) console.warn('skipped: promtool check metrics — promtool is not installed (Debian package prometheus)');
+(promtool ? it : it.skip)('every service exposes metrics that `promtool check metrics` accepts', async () => {
+  for (const [name, url] of Object.entries(desk.urls)) {
+    const scrape = await (await fetch(`${url}/metrics`)).text();
+    expect(scrape).toContain('desk_');
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
+    expect({ name, problems: `${r.stdout}${r.stderr}`.trim(), status: r.status }).toEqual({ name, problems: '', status: 0 });
+  }
 });

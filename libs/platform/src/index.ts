@@ -8,6 +8,7 @@ export * from './database/data-source';
 export * from './database/sql';
 export * from './messaging/codec';
 export * from './messaging/context';
+export * from './messaging/ticket-scope';
 export * from './messaging/errors';
 export * from './messaging/nats-connection.service';
 export * from './messaging/outbox';

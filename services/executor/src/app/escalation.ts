@@ -1,5 +1,5 @@
 import { EscalationReason, Subjects, TicketCategory } from '@desk/contracts';
-import { TicketScope } from './scope';
+import { TicketScope } from '@desk/platform';
 import { CaseContext } from '../persistence/case-repository';
 import { PlanStep } from '../domain/plan-types';
 import { describeStep } from '../domain/messages';

@@ -1,7 +1,7 @@
 import { AdapterRegistry } from '@desk/adapters';
 import { Envelope, PlannedAction, RunbookResolvedV1, Subjects, TicketReplyV1 } from '@desk/contracts';
 import type { Counter } from 'prom-client';
-import { TicketScope } from './scope';
+import { TicketScope } from '@desk/platform';
 import { escalateTicket } from './escalation';
 import { CaseContext, CaseRepository, StoredCase } from '../persistence/case-repository';
 import { PgAttemptStore } from '../persistence/attempt-store';

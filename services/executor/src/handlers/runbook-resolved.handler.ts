@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Subjects, type Envelope, type RunbookResolvedV1 } from '@desk/contracts';
 import { DeskContext } from '@desk/platform';
 import { ExecutorService } from '../app/executor.service';
-import { fromHandler } from '../app/scope';
+import { fromHandler } from '@desk/platform';
 
 /** knowledge resolved the client's runbook: plan within it, then propose, ask, verify or act. */
 @Controller()

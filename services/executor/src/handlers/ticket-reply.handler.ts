@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Subjects, type Envelope, type TicketReplyV1 } from '@desk/contracts';
 import { DeskContext } from '@desk/platform';
 import { ExecutorService } from '../app/executor.service';
-import { fromHandler } from '../app/scope';
+import { fromHandler } from '@desk/platform';
 
 /** An answer on a waiting ticket: a code, a manager's approval, a technician's status change. */
 @Controller()

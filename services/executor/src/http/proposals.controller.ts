@@ -2,7 +2,7 @@ import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode
 import { UnitOfWork } from '@desk/platform';
 import { z } from 'zod';
 import { ExecutorService } from '../app/executor.service';
-import { fromUow } from '../app/scope';
+import { fromUow } from '@desk/platform';
 
 const ApproveBody = z.object({ member: z.string().min(1).max(100) });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { DeskLogger, UnitOfWork } from '@desk/platform';
 import { ExecutorService } from '../app/executor.service';
-import { fromUow } from '../app/scope';
+import { fromUow } from '@desk/platform';
 import { CaseRepository } from '../persistence/case-repository';
 import { APPROVAL_TTL_MS } from '../domain/workflow';
 import { EXECUTOR_ENV } from '../tokens';

@@ -1,7 +1,7 @@
 import { AdapterRegistry } from '@desk/adapters';
 import { ActionExecutedV1, ActionName, Envelope, Evidence, Subjects } from '@desk/contracts';
 import type { Counter } from 'prom-client';
-import { TicketScope } from './scope';
+import { TicketScope } from '@desk/platform';
 import { CheckRepository, CheckRow } from '../persistence/check-repository';
 import { CheckPorts, checkOnce, deadlineMs, nextPollMs } from '../domain/checks';
 import { customerLine } from '../domain/messages';

@@ -3,7 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { Subjects, type ActionExecutedV1, type Envelope } from '@desk/contracts';
 import { DeskContext } from '@desk/platform';
 import { VerifierService } from '../app/verifier.service';
-import { fromHandler } from '../app/scope';
+import { fromHandler } from '@desk/platform';
 
 /** An action ran at the vendor: schedule its proof (polled by the check worker, never waited on here). */
 @Controller()

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import { DeskLogger, UnitOfWork } from '@desk/platform';
 import { VerifierService } from '../app/verifier.service';
-import { fromUow } from '../app/scope';
+import { fromUow } from '@desk/platform';
 import { CheckRepository } from '../persistence/check-repository';
 import { VERIFIER_ENV } from '../tokens';
 import { VerifierEnv } from '../config';

@@ -1,8 +1,14 @@
-import { EventOrigin, PayloadInput, Subject } from '@desk/contracts';
-import type { AuditInput, DeskContext, TicketState, UowContext } from '@desk/platform';
+import type { EventOrigin, PayloadInput, Subject } from '@desk/contracts';
 import type { EntityManager } from 'typeorm';
+import type { AuditInput } from '../ledger/audit.service';
+import type { TicketState } from '../ledger/states';
+import type { DeskContext, UowContext } from './context';
 
-/** One transaction with publish/transition/audit for one ticket: a handler's context or a unit of work. */
+/**
+ * One transaction with publish/transition/audit for one ticket, whether the work started from an event
+ * (a handler's DeskContext) or from a timer / HTTP call (a UnitOfWork): domain services take this and
+ * need not know which.
+ */
 export interface TicketScope {
   tx: EntityManager;
   ticketId: string;

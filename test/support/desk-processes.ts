@@ -118,6 +118,8 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
     SANDBOX_SMTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DB_POOL_SIZE: '5',
+    // As `npm start` does: the MSP's directory facts of the sandbox world (catalog, privileged groups, account kinds).
+    TRIAGE_DIRECTORY_OVERLAY: join(ROOT, 'sandbox/seed/demo-msp'),
     ...opts.env,
   };
   const urlOf = (name: ProcName) => `http://127.0.0.1:${procs.get(name)!.port}`;

@@ -81,7 +81,7 @@ export class DeskContext<P = unknown> extends TxScope {
 export class UowContext extends TxScope {
   private readonly ticketContexts = new Map<string, Context>();
 
-  constructor(tx: EntityManager, deps: ScopeDeps, log: Logger, private readonly spans: Span[]) {
+  constructor(tx: EntityManager, deps: ScopeDeps, log: Logger, private readonly spans: Span[] = []) {
     super(tx, deps, log);
   }
 

@@ -52,11 +52,14 @@ const COMPROMISE = [
 ];
 
 const PHONE = /(?:\+?\d[\d\s().-]{6,}\d)/g;
+/** ISO dates / timestamps, clock times, dotted versions and IPs — removed before looking for phone numbers. */
+const NOT_PHONE = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b|\b\d+(?:\.\d+){2,}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/g;
 
 /** Phone numbers written in the ticket that are not a mobile on file of this client. */
 export function foreignPhones(text: string, mobilesOnFile: Array<string | null>): string[] {
   const known = new Set(mobilesOnFile.map(normalizePhone).filter((p) => p.length > 0));
-  const found = [...text.matchAll(PHONE)].map((m) => m[0]).filter((p) => normalizePhone(p).length >= 7);
+  // Dates, times, serials and versions have phone-like digit runs; they are not contact methods.
+  const found = [...text.replace(NOT_PHONE, ' ').matchAll(PHONE)].map((m) => m[0]).filter((p) => normalizePhone(p).length >= 7);
   // A number that ends like a known mobile is the same number written differently.
   return found.filter((p) => {
     const d = normalizePhone(p);

@@ -98,6 +98,11 @@ describe('helpers', () => {
   it('finds ticket numbers of each PSA style', () => {
     expect(ticketNumbersInSubject('Re: Ticket#123 and [#456] and T20250915.0001')).toEqual(['T20250915.0001', '123', '456']);
   });
+  it('finds one-digit ticket numbers only where the subject says Ticket # or [#]', () => {
+    expect(ticketNumbersInSubject('RE: Ticket #2 access')).toEqual(['2']);
+    expect(ticketNumbersInSubject('[#7] printer')).toEqual(['7']);
+    expect(ticketNumbersInSubject('ticket 3 of my 4 problems')).toEqual([]);
+  });
   it('strips Outlook quoted blocks', () => {
     expect(stripQuoted('Done.\n\nFrom: Desk\nSent: Monday\nSubject: x\n\nold')).toBe('Done.');
   });

@@ -67,8 +67,10 @@ export function autoMailReason(mail: ParsedMail, rawHead: string): string | null
 
 const TICKET_NUMBER_PATTERNS = [
   /\bT\d{8}\.\d{4}\b/g, // Autotask ticket numbers
-  /ticket\s*#?\s*(\d{2,10})\b/gi,
-  /\[#(\d{2,10})\]/g,
+  // An explicit "Ticket #N" or "[#N]" may name a one-digit ticket (a young PSA numbers from 1).
+  /ticket\s*#\s*(\d{1,10})\b/gi,
+  /ticket\s+(\d{2,10})\b/gi,
+  /\[#(\d{1,10})\]/g,
 ];
 
 export function ticketNumbersInSubject(subject: string): string[] {

@@ -18,6 +18,15 @@ describe('entity resolution (demo world directories)', () => {
     expect(r.affected.upn).toBe('nora.feldman@contoso-dental.example');
   });
 
+  it('never takes the requester for a shared login the directory cannot name', () => {
+    // The directory of a vendor-only deployment: account kinds unknown, so the shared login is not recognised.
+    const dirs = WORLD.map((d) => ({ ...d, users: d.users.filter((u) => u.accountType === 'member') }));
+    const r = resolveEntities(input({ fromEmail: 'brittany.lowe@contoso-dental.example', summary: 'Front desk shared login - password expired',
+      description: 'The shared front desk login on CDG-LV-FD01 says the password has expired. Please reset it.' }), dirs);
+    expect(r.affected.upn).toBeNull();
+    expect(r.affected.ambiguous).toBe(true);
+  });
+
   it('reports a first name shared by two people as ambiguous instead of guessing', () => {
     const r = resolveEntities(input({ fromEmail: 'kevin.oneil@contoso-dental.example', summary: 'Locked out', description: 'Maria is locked out, can you unlock her account?', category: 'account_unlock' }), WORLD);
     expect(r.affected.upn).toBeNull();

@@ -79,6 +79,9 @@ function deviceCentric(text: string, category: TicketCategory): boolean {
 }
 
 /** A shared login / mailbox the request is about: named by address (billing@) or by its display name. */
+/** "the shared front desk login", "kiosk login", "shared mailbox" — wording for an account nobody owns. */
+const SHARED_LOGIN_WORDING = /\bshared\b[^.\n]{0,40}\b(?:log-?in|account|mailbox|password)\b|\b(?:front[- ]?desk|reception|kiosk)\s+(?:log-?in|account|password)\b/i;
+
 function sharedAccountNamed(text: string, dir: ClientDirectory, category: TicketCategory): { upn: string; displayName: string } | null {
   const relevant = ['password_reset', 'account_unlock', 'mfa_reenroll', 'email_issue'].includes(category);
   if (!relevant) return null;
@@ -111,7 +114,10 @@ function resolveAll(input: EntityInput, dirs: readonly ClientDirectory[]): Resol
   let affected = resolveAffected(text, dir, requester, people, { personless: (input.isAlert && !people.some((p) => p.strength === 'email')) || PERSONLESS.has(input.category), summaryLength: input.summary.length + 1 });
   const shared = sharedAccountNamed(text, dir, input.category);
   if (shared) affected = { upn: shared.upn, contact: null, reason: `shared account named (${shared.displayName})`, unresolvedMention: null, ambiguous: false };
-  else if (affected.upn && affected.contact === requester && deviceCentric(text, input.category)) {
+  else if (affected.contact === requester && SHARED_LOGIN_WORDING.test(text)) {
+    // A shared login the directory cannot name is never the requester's own account: leave it unresolved.
+    affected = { upn: null, contact: null, reason: 'a shared login is named but not resolved to an account', unresolvedMention: 'shared login', ambiguous: true };
+  } else if (affected.upn && affected.contact === requester && deviceCentric(text, input.category)) {
     affected = { upn: null, contact: null, reason: 'about a shared device or place, not a person', unresolvedMention: null, ambiguous: false };
   }
 

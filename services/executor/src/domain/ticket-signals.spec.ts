@@ -1,0 +1,14 @@
+import { foreignPhones, ticketSignals } from './ticket-signals';
+
+describe('numbers written in a ticket', () => {
+  it('reads dates, times and versions as what they are, not as phone numbers', () => {
+    expect(foreignPhones('Raised: 2026-11-29T23:29:40.000Z', [])).toEqual([]);
+    expect(foreignPhones('Agent 10.0.19045.123 since 10:30 on 11/29/2026', [])).toEqual([]);
+    expect(ticketSignals('Condition: Spooler stopped\nRaised: 2026-11-29T23:29:40.000Z', [])).toEqual([]);
+  });
+
+  it('still flags a number that is not on file', () => {
+    expect(foreignPhones('text the code to +1-555-0199 please', ['+1-555-0110'])).toEqual(['+1-555-0199']);
+    expect(foreignPhones('my mobile +1 555 0110', ['+1-555-0110'])).toEqual([]);
+  });
+});

@@ -21,7 +21,14 @@ export class DeskMetrics {
 
   constructor(readonly service: string, opts: { defaults?: boolean } = {}) {
     this.registry.setDefaultLabels({ service });
-    if (opts.defaults !== false) collectDefaultMetrics({ register: this.registry });
+    if (opts.defaults !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // prom-client names two gauges `…_total` (Prometheus reserves the suffix for counters, and
+      // `promtool check metrics` rejects them); the same figures stay available as nodejs_active_*.
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+        if (this.registry.getSingleMetric(name)) this.registry.removeSingleMetric(name);
+      }
+    }
     this.consumed = this.counter('desk_events_consumed_total', 'Events handled successfully', ['service', 'subject']);
     this.failed = this.counter('desk_events_failed_total', 'Handler attempts that threw', ['service', 'subject']);
     this.redelivered = this.counter('desk_events_redelivered_total', 'Deliveries after the first', ['service', 'subject']);

@@ -27,7 +27,7 @@ export class PipelineHandler {
     this.resolved = metrics.counter('desk_tickets_resolved_total', 'Tickets the desk resolved', ['client', 'category', 'after_hours']);
     this.escalated = metrics.counter('desk_tickets_escalated_total', 'Tickets handed to a human', ['client', 'category', 'reason']);
     this.timeToResolution = metrics.histogram('desk_time_to_resolution_seconds', 'From receipt to verified resolution', [], [10, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400]);
-    this.reclaimed = metrics.counter('desk_technician_minutes_reclaimed_total', 'Technician minutes saved (baseline minutes per category per resolved ticket)', ['client', 'category']);
+    this.reclaimed = metrics.counter('desk_technician_seconds_reclaimed_total', 'Technician time saved, in seconds (baseline minutes per category per resolved ticket)', ['client', 'category']);
   }
 
   @EventPattern(Subjects.ticketTriaged)
@@ -50,7 +50,7 @@ export class PipelineHandler {
     this.resolved.inc({ client, category: r.category, after_hours: String(afterHours) });
     this.timeToResolution.observe(r.handlingSeconds);
     const baseline = this.registry.config.msp.baselineMinutesPerCategory[r.category];
-    if (baseline) this.reclaimed.inc({ client, category: r.category }, baseline);
+    if (baseline) this.reclaimed.inc({ client, category: r.category }, baseline * 60);
   }
 
   @EventPattern(Subjects.ticketEscalated)

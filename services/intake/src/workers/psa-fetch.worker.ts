@@ -63,6 +63,12 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async work(): Promise<void> {
+    // Several lanes claim jobs side by side; claim() never hands out a ticket's job while an earlier one
+    // of the same PSA ticket is pending, so each ticket's callbacks are still processed in order.
+    await Promise.all(Array.from({ length: this.env.INTAKE_FETCH_CONCURRENCY }, () => this.lane()));
+  }
+
+  private async lane(): Promise<void> {
     try {
       for (let i = 0; i < 50 && !this.stopped; i++) {
         const job = await this.claim();

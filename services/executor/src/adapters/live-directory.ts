@@ -1,6 +1,6 @@
 import { AdapterRegistry, AuthMethod } from '@desk/adapters';
 import {
-  ClientDirectory, ClientSnapshot, ContactRecord, DeviceRecord, MfaMethodRecord, UserRecord, lc,
+  ClientDirectory, ClientSnapshot, ContactRecord, DeviceRecord, MfaMethodRecord, UserRecord, lc, mergeServices,
 } from '../domain/records';
 import { ClientRegister, RegisterClient } from './client-register';
 
@@ -91,7 +91,7 @@ export class LiveClientDirectory implements ClientDirectory {
       if (agent && d.online && focus.some((h) => lc(h) === lc(d.hostname))) {
         const [sw, svc] = await Promise.all([rmm.listSoftware(d.id), rmm.listServices(d.id)]);
         rec.installedSoftware = sw;
-        rec.services = svc;
+        rec.services = mergeServices(svc, rec.services);
       }
       out.push(rec);
     }

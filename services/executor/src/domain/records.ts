@@ -148,3 +148,16 @@ export function phoneTail(phone: string): string {
 export function normalizePhone(phone: string | null | undefined): string {
   return (phone ?? '').replace(/\D/g, '');
 }
+
+/**
+ * The services of a device: what the RMM reports now wins; services only the MSP's records know stay.
+ * Datto RMM has no service inventory (its monitors list only the services they have seen), so its live
+ * list alone would make every unmonitored service look absent.
+ */
+export function mergeServices(
+  live: ReadonlyArray<{ name: string; status: 'running' | 'stopped' }>,
+  onRecord: ReadonlyArray<{ name: string; status: 'running' | 'stopped' }>,
+): Array<{ name: string; status: 'running' | 'stopped' }> {
+  const seen = new Set(live.map((s) => lc(s.name)));
+  return [...live.map((s) => ({ ...s })), ...onRecord.filter((s) => !seen.has(lc(s.name))).map((s) => ({ ...s }))];
+}

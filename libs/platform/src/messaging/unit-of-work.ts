@@ -12,7 +12,12 @@ import { inTransaction } from './transaction';
 export class UnitOfWork {
   constructor(private readonly ds: DataSource, private readonly deps: ScopeDeps, private readonly log: Logger) {}
 
-  async run<T>(fn: (ctx: UowContext) => Promise<T>): Promise<T> {
+  /**
+   * `awaitPublish: false` returns as soon as the transaction commits and publishes in the background: the
+   * events are durable in the outbox (the relay republishes them after a crash), so an HTTP acknowledgement
+   * need not wait for JetStream.
+   */
+  async run<T>(fn: (ctx: UowContext) => Promise<T>, opts: { awaitPublish?: boolean } = {}): Promise<T> {
     // Without an active span (a timer, or HTTP without instrumentation) the events would start no trace.
     const work = async () => {
       let ctx: UowContext | null = null;
@@ -23,7 +28,8 @@ export class UnitOfWork {
           return fn(ctx);
         });
         const committed = ctx as UowContext | null;
-        if (committed) await this.deps.outbox.publish(committed.pending);
+        if (committed && opts.awaitPublish === false) void this.deps.outbox.publish(committed.pending);
+        else if (committed) await this.deps.outbox.publish(committed.pending);
         return result;
       } finally {
         for (const s of spans) s.end();

@@ -1,8 +1,7 @@
-import type { Span } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import type { InboundTicket } from '@desk/contracts';
 import { Subjects } from '@desk/contracts';
-import { inTransaction, UowContext, type PlatformCore } from '@desk/platform';
+import { UnitOfWork, UowContext, type PlatformCore } from '@desk/platform';
 import type { ReplyInput } from '../domain/psa-follow-up';
 import { IntakeStore, type DeliveryRow } from './intake-store';
 
@@ -30,29 +29,10 @@ type NewTicket = Omit<InboundTicket, 'rawRef' | 'attachments' | 'alert' | 'fromN
 export class Deliveries {
   private readonly uow: { run<T>(fn: (ctx: UowContext) => Promise<T>): Promise<T> };
 
-  constructor(private readonly core: PlatformCore) {
-    this.uow = { run: (fn) => this.run(fn) };
-  }
-
-  /**
-   * The platform's unit of work, except that the 2xx does not wait for the JetStream publish: the event
-   * is durable once its outbox row commits (the relay republishes it after a crash), so the publish runs
-   * right after the commit, off the acknowledgement path.
-   */
-  private async run<T>(fn: (ctx: UowContext) => Promise<T>): Promise<T> {
-    let scope: UowContext | null = null;
-    const spans: Span[] = [];
-    try {
-      const result = await inTransaction(this.core.ds, async (tx) => {
-        scope = new UowContext(tx, this.core.deps, this.core.log, spans);
-        return fn(scope);
-      });
-      const committed = scope as UowContext | null;
-      if (committed && committed.pending.length > 0) void this.core.outbox.publish(committed.pending);
-      return result;
-    } finally {
-      for (const s of spans) s.end();
-    }
+  constructor(core: PlatformCore) {
+    // The 2xx waits for the commit, not for the JetStream publish (the outbox makes the event durable).
+    const uow = new UnitOfWork(core.ds, core.deps, core.log);
+    this.uow = { run: (fn) => uow.run(fn, { awaitPublish: false }) };
   }
 
   private async begin(ctx: UowContext, d: RawDelivery, outcome: DeliveryRow['outcome'], ticketId: string | null, reason: string | null): Promise<{ id: string } | Accepted> {

@@ -3,7 +3,7 @@ import { RmmConnection } from '../config/connections';
 import { VendorError, VendorNotFoundError, VendorResponseError } from '../http/errors';
 import { HttpClient } from '../http/http-client';
 import { parseBody } from '../docs/docs-common';
-import { OAuthTokenCache } from './oauth-token';
+import { OAuthTokenCache } from '../http/oauth-token';
 import { RmmDeviceOfflineError, RmmScriptNotFoundError } from './rmm-errors';
 import type { RmmClient, RmmDevice, RmmJob } from './rmm-client';
 import { type RmmClientOptions, scriptParameterString, worldDeviceType } from './rmm-common';

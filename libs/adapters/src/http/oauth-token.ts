@@ -1,5 +1,5 @@
-import { VendorAuthError, VendorRequestError, VendorResponseError } from '../http/errors';
-import type { HttpClient } from '../http/http-client';
+import { VendorAuthError, VendorRequestError, VendorResponseError } from './errors';
+import type { HttpClient } from './http-client';
 
 /**
  * An OAuth access token fetched with `fetchToken`, cached until shortly before it expires and fetched again

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parse } from 'yaml';
+import adapters from '../libs/adapters/dist/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const arg = (name, def) => {
@@ -25,7 +25,7 @@ const WAITING = new Set(['awaiting_verification', 'awaiting_approval', 'proposed
 const tty = process.stdout.isTTY;
 const c = (n, s) => (tty ? `\x1b[${n}m${s}\x1b[0m` : s);
 
-const config = parse(readFileSync(process.env.DESK_CONFIG || join(root, 'config/desk.sandbox.yaml'), 'utf8').replace(/\$\{[^}]+\}/g, 'x'));
+const config = adapters.loadDeskConfig(process.env.DESK_CONFIG || join(root, 'config/desk.sandbox.yaml'));
 const psaOf = Object.fromEntries(config.clients.map((cl) => [cl.identifier, cl.psa.system]));
 const tickets = readFileSync(join(root, 'sandbox/seed/demo-msp/training-tickets.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
   .filter((t) => t.channel !== 'alert');

@@ -5,25 +5,17 @@
 //
 //   node scripts/register-psa-webhooks.mjs [--intake http://127.0.0.1:3001]
 // Environment: DESK_CONFIG (default config/desk.sandbox.yaml) and whatever it interpolates (SANDBOX_URL…).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import adapters from '../libs/adapters/dist/index.js';
+
+const { loadDeskConfig } = adapters;
 
 const root = new URL('..', import.meta.url).pathname;
 const argIntake = process.argv.indexOf('--intake');
 const intake = (argIntake > 0 ? process.argv[argIntake + 1] : process.env.INTAKE_PUBLIC_URL) || 'http://127.0.0.1:3001';
 
-function interpolate(text) {
-  return text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_m, name, def) => {
-    const v = process.env[name];
-    if (v !== undefined && v !== '') return v;
-    if (def !== undefined) return def;
-    throw new Error(`desk config needs environment variable ${name}`);
-  });
-}
-
-const configPath = process.env.DESK_CONFIG || join(root, 'config/desk.sandbox.yaml');
-const config = parse(interpolate(readFileSync(configPath, 'utf8')));
+// The desk's own loader (built by `npm run build`): the same ${VAR:-default} interpolation and validation.
+const config = loadDeskConfig(process.env.DESK_CONFIG || join(root, 'config/desk.sandbox.yaml'));
 
 async function call(url, init) {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });

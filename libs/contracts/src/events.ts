@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Channel, PsaSystem, TicketCategory, ActionName } from './catalog';
 import {
   InboundTicket, PsaTicketRef, TriageResult, RunbookResolution, PlannedAction, Evidence,
-  EscalationSummary, EscalationReason,
+  EscalationSummary, EscalationReason, ConversationTurn,
 } from './ticket';
 
 /** intake → triage: a new ticket, stored and deduplicated. */
@@ -48,6 +48,28 @@ export const TicketPlannedV1 = z.object({
   internalNote: z.string(),
 });
 export type TicketPlannedV1 = z.infer<typeof TicketPlannedV1>;
+
+/**
+ * executor → psa-writer: the desk talks to the user on a ticket it handles without an action — guidance
+ * steps from the client's runbook, an answer to the user's question — and now waits for the user.
+ */
+export const TicketConversationV1 = z.object({
+  ticket: InboundTicket,
+  category: TicketCategory,
+  turn: z.enum(['guidance', 'answer']),
+  /** 1 for the first guidance, then one more per answered question. */
+  round: z.number().int().positive(),
+  /** Plain-language message to the user (never a secret, never an internal id). */
+  customerMessage: z.string().min(1),
+  /** Technician-facing detail: the runbook used, why guidance, the conversation so far. */
+  internalNote: z.string(),
+  /** The ticket now waits on the user: status "Waiting on Client", reminders and the close start. */
+  waitingOnClient: z.boolean(),
+  /** How to greet the user in reminders (first name), when known. */
+  contactName: z.string().nullable().default(null),
+  conversation: z.array(ConversationTurn).default([]),
+});
+export type TicketConversationV1 = z.infer<typeof TicketConversationV1>;
 
 /** executor → verifier: an action ran (or failed) at the vendor. */
 export const ActionExecutedV1 = z.object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { envelopeSchema } from './envelope';
 import {
   TicketReceivedV1, TicketReplyV1, TicketTriagedV1, RunbookResolvedV1, TicketPlannedV1, ActionExecutedV1,
-  TicketResolvedV1, TicketEscalatedV1, TicketPsaLinkedV1, DeadLetterV1,
+  TicketResolvedV1, TicketEscalatedV1, TicketPsaLinkedV1, DeadLetterV1, TicketConversationV1,
 } from './events';
 import { KnowledgeSearchRequestV1, KnowledgeSearchReplyV1 } from './rpc';
 
@@ -20,6 +20,7 @@ export const Subjects = {
   ticketTriaged: 'desk.ticket.triaged.v1',
   runbookResolved: 'desk.ticket.runbook-resolved.v1',
   ticketPlanned: 'desk.ticket.planned.v1',
+  ticketConversation: 'desk.ticket.conversation.v1',
   actionExecuted: 'desk.action.executed.v1',
   ticketResolved: 'desk.ticket.resolved.v1',
   ticketEscalated: 'desk.ticket.escalated.v1',
@@ -34,6 +35,7 @@ export const PayloadSchemas = {
   [Subjects.ticketTriaged]: TicketTriagedV1,
   [Subjects.runbookResolved]: RunbookResolvedV1,
   [Subjects.ticketPlanned]: TicketPlannedV1,
+  [Subjects.ticketConversation]: TicketConversationV1,
   [Subjects.actionExecuted]: ActionExecutedV1,
   [Subjects.ticketResolved]: TicketResolvedV1,
   [Subjects.ticketEscalated]: TicketEscalatedV1,

@@ -121,7 +121,11 @@ export const RunbookResolution = z.object({
   /** Documents that apply, in the order they were used. */
   documents: z.array(DocumentRef).default([]),
   /** Prose sections the executor and the summary need (Prerequisites, Steps, Escalate if), plain text. */
-  prose: z.object({ prerequisites: z.string(), steps: z.string(), escalateIf: z.string(), notes: z.string() }),
+  prose: z.object({
+    prerequisites: z.string(), steps: z.string(), escalateIf: z.string(), notes: z.string(),
+    /** Sections written for the end user ("For the user", "User steps", "Self-help"...), plain text; absent = none. */
+    forUser: z.string().optional(),
+  }),
   usable: z.boolean(),
   reasons: z.array(z.string()),
   gaps: z.array(z.enum(['no_runbook', 'stale', 'malformed_header', 'no_automation'])).default([]),
@@ -145,6 +149,14 @@ export const Evidence = z.object({
 });
 export type Evidence = z.infer<typeof Evidence>;
 
+/** One message of the desk's conversation with the user on a ticket. */
+export const ConversationTurn = z.object({
+  from: z.enum(['desk', 'user']),
+  at: z.string().datetime({ offset: true }),
+  text: z.string(),
+});
+export type ConversationTurn = z.infer<typeof ConversationTurn>;
+
 /** Everything a human needs when the desk hands over. */
 export const EscalationSummary = z.object({
   asked: z.string(),
@@ -160,6 +172,8 @@ export const EscalationSummary = z.object({
   }),
   suggestedNextStep: z.string(),
   confidence: z.number().min(0).max(1).nullable(),
+  /** The conversation with the user so far (guidance sent, the user's answers), oldest first. */
+  conversation: z.array(ConversationTurn).optional(),
 });
 export type EscalationSummary = z.infer<typeof EscalationSummary>;
 

@@ -12,6 +12,16 @@ export const ExecutorEnv = PlatformEnv.extend({
   EXECUTOR_CODE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(15 * 60 * 1000),
   /** Pause between in-process retries of a vendor call the vendor refused (429/5xx). */
   EXECUTOR_RETRY_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  /** Categories the desk answers with the runbook's user steps when no safe action applies (comma-separated). */
+  DESK_GUIDANCE_CATEGORIES: z.string().default('vpn_connectivity,wifi_connectivity,printer,email_issue')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Guidance plus answered questions before a human takes over. */
+  DESK_CONVERSATION_MAX_ROUNDS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Optional LLM reading of the user's replies (any OpenAI-compatible endpoint); without a key the rules decide alone. */
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  DESK_REPLY_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  DESK_REPLY_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
 });
 export type ExecutorEnv = z.infer<typeof ExecutorEnv>;
 

@@ -13,6 +13,9 @@ import { PgAttemptStore } from './persistence/attempt-store';
 import { LiveClientDirectory } from './adapters/live-directory';
 import { loadClientRegister } from './adapters/client-register';
 import { CaseClock } from './workers/case-clock';
+import { ConversationService } from './conversation/conversation.service';
+import { Conversations1764600000001 } from './conversation/persistence/1764600000001-conversations';
+import { OpenAiReplyReader } from './conversation/adapters/llm-reply-reader';
 
 /** Closes the attempt store's own pool with the app. */
 @Injectable()
@@ -25,18 +28,36 @@ class AttemptStoreLifecycle implements OnApplicationShutdown {
 }
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'executor', env: ExecutorEnv, migrations: [ExecutorInit1732900100000] })],
+  imports: [PlatformModule.forService({ name: 'executor', env: ExecutorEnv, migrations: [ExecutorInit1732900100000, Conversations1764600000001] })],
   controllers: [RunbookResolvedHandler, TicketReplyHandler, ProposalsController, AuditController],
   providers: [
     { provide: EXECUTOR_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as ExecutorEnv },
     {
+      provide: LiveClientDirectory,
+      inject: [AdapterRegistry, DeskLogger, EXECUTOR_ENV],
+      useFactory: (registry: AdapterRegistry, logger: DeskLogger, env: ExecutorEnv) => new LiveClientDirectory(registry, loadClientRegister(registerFolder(env)), (m) => logger.pino.warn(m)),
+    },
+    {
+      provide: ConversationService,
+      inject: [LiveClientDirectory, DeskLogger, EXECUTOR_ENV],
+      useFactory: (directory: LiveClientDirectory, logger: DeskLogger, env: ExecutorEnv) => new ConversationService({
+        contacts: (client) => directory.contacts(client),
+        llm: env.OPENAI_API_KEY
+          ? new OpenAiReplyReader({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.DESK_REPLY_LLM_MODEL, timeoutMs: env.DESK_REPLY_LLM_TIMEOUT_MS }, (m, f) => logger.pino.warn(f, m))
+          : null,
+        categories: env.DESK_GUIDANCE_CATEGORIES,
+        maxRounds: env.DESK_CONVERSATION_MAX_ROUNDS,
+        now: () => new Date(),
+      }),
+    },
+    {
       provide: ExecutorService,
-      inject: [AdapterRegistry, PlatformCore, DeskMetrics, DeskLogger, EXECUTOR_ENV, ATTEMPT_STORE],
-      useFactory: (registry: AdapterRegistry, core: PlatformCore, metrics: DeskMetrics, logger: DeskLogger, env: ExecutorEnv, attempts: PgAttemptStore) => {
-        const register = loadClientRegister(registerFolder(env));
+      inject: [AdapterRegistry, PlatformCore, DeskMetrics, DeskLogger, EXECUTOR_ENV, ATTEMPT_STORE, LiveClientDirectory, ConversationService],
+      useFactory: (registry: AdapterRegistry, core: PlatformCore, metrics: DeskMetrics, logger: DeskLogger, env: ExecutorEnv, attempts: PgAttemptStore, directory: LiveClientDirectory, conversations: ConversationService) => {
         return new ExecutorService({
           registry,
-          directory: new LiveClientDirectory(registry, register, (m) => logger.pino.warn(m)),
+          directory,
+          guidance: (scope, evt, decision, client) => conversations.tryGuidance(scope, evt, decision, client),
           cases: new CaseRepository(),
           attempts,
           actionsTotal: metrics.counter('desk_actions_total', 'Catalog actions run by the executor', ['client', 'action', 'outcome']),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PsaWriterInit1764400000001 } from '../src/persistence/migrations/1764400000001-psa-writer-init';
 import { FollowUpTimers1764500000001 } from '../src/followups/1764500000001-follow-up-timers';
+import { FollowUpKinds1764600000003 } from '../src/followups/1764600000003-follow-up-kinds';
 import { FollowUpScheduler } from '../src/followups/follow-up-scheduler';
 
 /**
@@ -28,6 +29,7 @@ beforeAll(async () => {
   const qr = admin.createQueryRunner();
   await new PsaWriterInit1764400000001().up(qr);
   await new FollowUpTimers1764500000001().up(qr);
+  await new FollowUpKinds1764600000003().up(qr);
   await qr.release();
   for (const name of ['replica-a', 'replica-b']) {
     replicas.push(new FollowUpScheduler(await pool(), {
@@ -135,4 +137,33 @@ test('an answer stops the timers; an answer after the close reopens the ticket o
   expect(await replicas[1]!.answered(pools[0]!.manager, b)).toBe('none');
   const w = await writes(b);
   expect(w.slice(-2).map((x) => x.payload.status ?? x.payload.text)).toEqual(['In Progress', expect.stringMatching(/reopened/)]);
+}, 30_000);
+
+test('a code or an approval gets reminders but no close; running work gets status updates in business minutes', async () => {
+  const code = randomUUID();
+  const work = randomUUID();
+  now = new Date('2026-11-30T16:00:00Z');
+  const base = { clientIdentifier: 'ContosoDental', psaSystem: 'connectwise' as const, contactName: 'Kevin', since: now };
+  expect(await replicas[0]!.startWaiting(pools[0]!.manager, { ...base, ticketId: code, kind: 'approval', detail: 'Maria Gonzalez' })).toBe(2);
+  expect(await replicas[0]!.startWaiting(pools[0]!.manager, { ...base, ticketId: work, kind: 'progress', detail: 'reinstall software' })).toBe(2);
+  now = new Date('2026-11-30T16:30:00Z');
+  expect(await race()).toBe(1); // the first status update on the running work
+  now = new Date('2026-12-10T16:00:00Z');
+  await race();
+  const a = await writes(code);
+  expect(a.map((x) => x.payload.text)).toEqual([expect.stringMatching(/written approval from Maria Gonzalez/), expect.stringMatching(/written approval/)]);
+  const w = await writes(work);
+  expect(w).toHaveLength(2);
+  expect(w[0]!.payload.text).toMatch(/still working on your request \(reinstall software\)/);
+}, 30_000);
+
+test('settled by a resolution after the close: no reopen, and a later answer does not reopen either', async () => {
+  const t = randomUUID();
+  now = new Date('2026-11-30T16:00:00Z');
+  await start(t, now);
+  now = new Date('2026-12-07T17:00:00Z');
+  await race();
+  expect(await replicas[0]!.settle(pools[0]!.manager, t, { reopen: false })).toBe('none');
+  expect(await replicas[1]!.answered(pools[0]!.manager, t)).toBe('none');
+  expect((await writes(t)).filter((x) => x.payload.status === 'In Progress')).toHaveLength(0);
 }, 30_000);

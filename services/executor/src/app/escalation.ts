@@ -1,4 +1,4 @@
-import { EscalationReason, Subjects, TicketCategory } from '@desk/contracts';
+import { ConversationTurn, EscalationReason, Subjects, TicketCategory } from '@desk/contracts';
 import { TicketScope } from '@desk/platform';
 import { CaseContext } from '../persistence/case-repository';
 import { PlanStep } from '../domain/plan-types';
@@ -20,7 +20,7 @@ const NEXT_STEP: Partial<Record<EscalationReason, string>> = {
 export async function escalateTicket(
   scope: TicketScope,
   c: { context: CaseContext; clientIdentifier: string | null; correlationId: string },
-  e: { reason: EscalationReason; reasons: string[]; security: boolean; steps?: PlanStep[]; tried?: string[] },
+  e: { reason: EscalationReason; reasons: string[]; security: boolean; steps?: PlanStep[]; tried?: string[]; conversation?: ConversationTurn[] },
 ): Promise<void> {
   const { ticket, triage } = c.context;
   await scope.publish(Subjects.ticketEscalated, {
@@ -45,6 +45,7 @@ export async function escalateTicket(
       },
       suggestedNextStep: (e.steps && e.steps.length > 0 ? `Planned (not run): ${e.steps.map(describeStep).join('; ')}. ` : '') + (NEXT_STEP[e.reason] ?? 'A technician reviews the request.'),
       confidence: triage.confidence,
+      ...(e.conversation && e.conversation.length > 0 ? { conversation: e.conversation } : {}),
     },
     priorityLevel: e.security ? Math.min(2, triage.priority.level) : triage.priority.level,
     security: e.security,

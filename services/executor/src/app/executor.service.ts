@@ -7,6 +7,7 @@ import { CaseContext, CaseRepository, StoredCase } from '../persistence/case-rep
 import { PgAttemptStore } from '../persistence/attempt-store';
 import { ClientDirectory, ContactRecord, lc } from '../domain/records';
 import { plan as buildPlan } from '../domain/planner';
+import type { Escalation } from '../domain/plan-types';
 import { refs } from '../domain/targets';
 import { CaseState, Effect, Step, advance, codeSent, onReply, onTick, startCase } from '../domain/workflow';
 import { RunPorts, RunResult, runAction } from '../domain/runner';
@@ -29,6 +30,8 @@ export interface ExecutorDeps {
   /** How long a one-time code stays valid. */
   codeTtlMs: number;
   log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Guidance instead of an escalation when no safe action applies (conversation module); true = started. */
+  guidance?: (scope: TicketScope, evt: Envelope<RunbookResolvedV1>, decision: Escalation, client: string) => Promise<boolean>;
 }
 
 const MAX_DELIVERIES_BEFORE_ESCALATION = 4;
@@ -71,6 +74,7 @@ export class ExecutorService {
     const recent = await this.d.attempts.recent(client);
     const decision = buildPlan({ ticketId: evt.ticketId, ticket, triage, runbook, snapshot, recent, now: this.d.now() });
     if (decision.kind === 'escalate') {
+      if (this.d.guidance && (await this.d.guidance(scope, evt, decision, client))) return;
       await scope.audit({ actor: 'executor', action: 'plan', decision: 'escalate', why: decision.reasons, evidence: { reason: decision.reason, category: triage.category, documents: context.documents } });
       return escalateTicket(scope, base, decision);
     }

@@ -109,6 +109,8 @@ function proseOf(docs: ResolvableDoc[], shadowed: ResolvableDoc[]): RunbookResol
     }
   }
   prose.escalateIf = join(escalate);
+  const forUser = join(docs.map((d) => labelled(d.title, d.sections.forUser ?? '', many)));
+  if (forUser) prose.forUser = forUser;
   prose.notes = join(docs.map((d) => labelled(d.title, join([
     d.sections.notes, ...d.sections.other.map((o) => `${o.heading}: ${o.text}`),
   ]), many)));

@@ -1,5 +1,5 @@
 /** The sections the runbook convention names; every other heading is a free section. */
-export type SectionKey = 'appliesTo' | 'prerequisites' | 'steps' | 'verification' | 'escalateIf' | 'notes';
+export type SectionKey = 'appliesTo' | 'prerequisites' | 'steps' | 'verification' | 'escalateIf' | 'notes' | 'forUser';
 
 export interface Sections {
   appliesTo: string;
@@ -8,6 +8,8 @@ export interface Sections {
   verification: string;
   escalateIf: string;
   notes: string;
+  /** Written for the end user: steps the desk may send as guidance (docs/RUNBOOKS.md). */
+  forUser: string;
   /** Free sections (reference documents, "Why", "Networks"...), heading → text, in document order. */
   other: Array<{ heading: string; text: string }>;
   /** Every heading line, for the heading weight in search. */
@@ -21,6 +23,8 @@ const KEYS: Array<[RegExp, SectionKey]> = [
   [/^verification\b|^verify\b/i, 'verification'],
   [/^escalate\s+(if|when)\b|^escalation\b/i, 'escalateIf'],
   [/^notes?\b/i, 'notes'],
+  // The user-facing convention: what the desk may send the user as guidance, in the user's words.
+  [/^(?:for the (?:user|end user|requester)|user[- ](?:steps|guidance|instructions)|self[- ]help|what the user can (?:do|try)|instructions for the user)\b/i, 'forUser'],
 ];
 
 function keyOf(heading: string): SectionKey | null {
@@ -32,7 +36,7 @@ const HEADING = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
 
 /** Splits clean text on `#` headings (the shape every source is converted to). */
 export function extractSections(text: string): Sections {
-  const out: Sections = { appliesTo: '', prerequisites: '', steps: '', verification: '', escalateIf: '', notes: '', other: [], headings: [] };
+  const out: Sections = { appliesTo: '', prerequisites: '', steps: '', verification: '', escalateIf: '', notes: '', forUser: '', other: [], headings: [] };
   let current: { heading: string; lines: string[] } | null = null;
   const flush = () => {
     if (!current) return;

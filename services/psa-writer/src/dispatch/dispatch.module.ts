@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AgreementService } from '../agreements/agreement.service';
 import { FollowUpTimers1764500000001 } from '../followups/1764500000001-follow-up-timers';
-import { loadFollowUpEnv } from '../followups/follow-up-config';
+import { loadFollowUpEnv, type FollowUpEnv } from '../followups/follow-up-config';
+import { FollowUpKinds1764600000003 } from '../followups/1764600000003-follow-up-kinds';
+import { clockFrom } from '../followups/clock';
 import { FOLLOWUP_ENV, FollowUpWorker } from '../followups/follow-up.worker';
 import { DispatchService } from './dispatch.service';
 import { loadDispatchEnv } from './dispatch-config';
@@ -11,7 +13,7 @@ import { DispatchRequests1764500000002 } from './1764500000002-dispatch-requests
 import { DISPATCH_CLOCK, DISPATCH_ENV, type Clock } from './tokens';
 
 /** The tables this module adds to psa-writer's schema (registered with the service's migrations). */
-export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequests1764500000002];
+export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequests1764500000002, FollowUpKinds1764600000003];
 
 /**
  * Dispatch, SLA watch, agreement coverage and follow-up timers for psa-writer. Relies on the global
@@ -21,7 +23,7 @@ export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequest
   providers: [
     { provide: DISPATCH_ENV, useFactory: () => loadDispatchEnv() },
     { provide: FOLLOWUP_ENV, useFactory: () => loadFollowUpEnv() },
-    { provide: DISPATCH_CLOCK, useValue: ((): Date => new Date()) satisfies Clock },
+    { provide: DISPATCH_CLOCK, inject: [FOLLOWUP_ENV], useFactory: (env: FollowUpEnv): Clock => clockFrom(env.DESK_CLOCK_FILE) },
     DispatchService,
     AgreementService,
     SlaMonitor,

@@ -102,7 +102,15 @@ export function composeEscalationSummary(e: TicketEscalatedV1): string {
     '',
     'Why escalated:',
     list(e.reasons),
+    ...conversationLines(s),
   ].join('\n');
+}
+
+/** The conversation with the user so far, oldest first (guidance, answers, the user's words). */
+function conversationLines(s: EscalationSummary): string[] {
+  const turns = s.conversation ?? [];
+  if (turns.length === 0) return [];
+  return ['', 'Conversation with the user:', ...turns.map((t) => `  [${t.at.slice(0, 16).replace('T', ' ')} UTC] ${t.from === 'desk' ? 'Desk' : 'User'}: ${t.text.trim().replace(/\n+/g, ' / ').slice(0, 1500)}`)];
 }
 
 /** Customer-facing note when a human takes over: honest, short, no internal reasons. */

@@ -1,5 +1,5 @@
 import type {
-  Envelope, InboundTicket, TicketEscalatedV1, TicketPlannedV1, TicketResolvedV1, TicketTriagedV1,
+  Envelope, InboundTicket, TicketConversationV1, TicketEscalatedV1, TicketPlannedV1, TicketResolvedV1, TicketTriagedV1,
 } from '@desk/contracts';
 import { boardForNewTicket, escalationTarget, statusForStage, STATUS } from './status-map';
 import {
@@ -81,6 +81,17 @@ export function planPlanned(evt: Envelope<TicketPlannedV1>): PlannedWrite[] {
     { kind: 'note', text: p.internalNote, internal: true, resolution: false },
     p.customerMessage ? { kind: 'note', text: redactCustomerText(p.customerMessage), internal: false, resolution: false } : null,
     status ? { kind: 'status', status } : null,
+  ]);
+}
+
+/** Guidance or an answer to the user: the note for the technician, the message, and "Waiting on Client". */
+export function planConversation(evt: Envelope<TicketConversationV1>): PlannedWrite[] {
+  const c = evt.payload;
+  return plan(evt, [
+    createIfMissing(c.ticket),
+    { kind: 'note', text: c.internalNote, internal: true, resolution: false },
+    { kind: 'note', text: redactCustomerText(c.customerMessage), internal: false, resolution: false },
+    c.waitingOnClient ? { kind: 'status', status: STATUS.waitingOnClient } : null,
   ]);
 }
 

@@ -29,6 +29,17 @@ export const FollowUpEnv = z.object({
   /** Default schedule: reminders after 1 and 3 business days, close after 5. */
   DESK_FOLLOWUP_DEFAULT: z.string().default('1,3/5').transform(safe((s) => parseSchedules(`*=${s}`)['*']!)),
   DESK_FOLLOWUP_SCHEDULES: z.string().default('').transform(safe(parseSchedules)),
+  /** Business minutes after which running work (an RMM job, an approval) gets a status update to the user. */
+  DESK_FOLLOWUP_PROGRESS_MINUTES: z.string().default('30,120').transform(safe((s) => {
+    const xs = s.split(',').map((x) => Number(x.trim())).filter((x) => x !== 0 || s.trim() === '0');
+    if (xs.some((x) => !Number.isFinite(x) || x < 1)) throw new Error(`status updates must be positive minutes, got "${s}"`);
+    return xs;
+  })),
+  /**
+   * Test clock for end-to-end runs: a file holding an ISO instant, read on every tick (time is driven by
+   * the test, not slept). Unset = the real clock. Never set in production.
+   */
+  DESK_CLOCK_FILE: z.string().default(''),
   /** 0 = this replica fires no timers. */
   DESK_FOLLOWUP_POLL_MS: z.coerce.number().int().min(0).default(15_000),
 });

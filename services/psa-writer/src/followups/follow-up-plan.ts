@@ -59,4 +59,33 @@ export function composeClosing(name: string | null): string {
     + 'simply reply to this message and the ticket will be reopened.\n\nThank you,\nThe service desk';
 }
 
+/** What a ticket waits for; it decides the timers and the words of each note. */
+export const WAIT_KINDS = ['client', 'verification', 'approval', 'progress'] as const;
+export type WaitKind = (typeof WAIT_KINDS)[number];
+
+/**
+ * The timers of one waiting period by kind: the client's answer gets reminders and the close; a code or
+ * an approval gets the reminders only (the executor escalates when they lapse); long-running work gets
+ * status updates after the given business minutes.
+ */
+export function planWaiting(kind: WaitKind, since: Date, hours: WorkWindow, policy: FollowUpPolicy, progressMinutes: number[]): PlannedTimer[] {
+  if (kind === 'progress') {
+    return [...progressMinutes].sort((a, b) => a - b).map((m, i) => ({ step: { kind: 'reminder', n: i + 1 }, name: `update_${i + 1}`, dueAt: addBusinessMinutes(hours, since, m) }));
+  }
+  const timers = planFollowUps(since, hours, policy);
+  return kind === 'client' ? timers : timers.filter((t) => t.step.kind !== 'close');
+}
+
+const hello = (name: string | null) => (name ? `Hi ${name},` : 'Hello,');
+
+/** A note for a timer that is not a guidance reminder: what the desk is waiting for, unasked. */
+export function composeStatusUpdate(kind: Exclude<WaitKind, 'client'>, detail: string | null, name: string | null): string {
+  const body = {
+    verification: 'We are still waiting for the one-time code we sent to your mobile number on file. If it has expired or did not arrive, just reply here and we will help.',
+    approval: `A quick update: your request is waiting for written approval${detail ? ` from ${detail}` : ''}. We have asked for it and will go ahead as soon as it arrives; there is nothing you need to do.`,
+    progress: `A quick update: we are still working on your request${detail ? ` (${detail})` : ''}. This can take a while; we will let you know as soon as it is done and checked.`,
+  }[kind];
+  return `${hello(name)}\n\n${body}\n\nThank you,\nThe service desk`;
+}
+
 export const REOPEN_NOTE = 'The user answered after the desk closed this ticket for lack of reply: reopened.';

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import type { Counter } from 'prom-client';
 import { AdapterRegistry } from '@desk/adapters';
-import { DeskLogger, DeskMetrics } from '@desk/platform';
+import { DeskLogger, DeskMetrics, UnitOfWork } from '@desk/platform';
 import { DISPATCH_CLOCK, type Clock } from '../dispatch/tokens';
 import { FollowUpScheduler } from './follow-up-scheduler';
 import type { FollowUpEnv } from './follow-up-config';
@@ -28,6 +28,7 @@ export class FollowUpWorker implements OnApplicationBootstrap, OnApplicationShut
     metrics: DeskMetrics,
     @Inject(FOLLOWUP_ENV) private readonly env: FollowUpEnv,
     @Inject(DISPATCH_CLOCK) clock: Clock,
+    uow: UnitOfWork,
   ) {
     this.fired = metrics.counter('desk_followup_timers_fired_total', 'Follow-up reminders and closes fired (their PSA writes queued)');
     this.scheduler = new FollowUpScheduler(ds, {
@@ -38,6 +39,12 @@ export class FollowUpWorker implements OnApplicationBootstrap, OnApplicationShut
       policyOf: (c) => env.DESK_FOLLOWUP_SCHEDULES[c] ?? env.DESK_FOLLOWUP_DEFAULT,
       clock,
       instance: `${hostname()}:${process.pid}`,
+      progressMinutes: env.DESK_FOLLOWUP_PROGRESS_MINUTES,
+      // The close is a lifecycle state (closed) and every fire an audit entry, in the fire's transaction.
+      transaction: (fn) => uow.run((ctx) => fn(ctx.tx, {
+        transition: (ticketId, state, reason) => ctx.transition(ticketId, state, reason),
+        audit: (ticketId, entry) => ctx.audit(ticketId, entry),
+      })),
     });
   }
 

@@ -2,15 +2,22 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Counter, Histogram } from 'prom-client';
 import {
-  Subjects, type Envelope, type InboundTicket, type TicketEscalatedV1, type TicketPlannedV1, type TicketResolvedV1, type TicketTriagedV1,
+  Subjects, type Envelope, type InboundTicket, type TicketConversationV1, type TicketEscalatedV1, type TicketPlannedV1, type TicketResolvedV1,
+  type TicketTriagedV1,
 } from '@desk/contracts';
 import { AdapterRegistry } from '@desk/adapters';
 import { DeskContext, DeskMetrics } from '@desk/platform';
-import { planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrite } from '../domain/write-plan';
+import { planConversation, planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrite } from '../domain/write-plan';
 import { shouldPage, withinBusinessHours } from '../domain/business-hours';
 import { WriteStore } from '../adapters/write-store';
 import { WriteDrainer } from '../workers/write-drainer';
 import { OwnerAssigner } from '../dispatch/owner-assigner';
+import { FollowUpWorker } from '../followups/follow-up.worker';
+import type { WaitKind } from '../followups/follow-up-plan';
+import { DISPATCH_CLOCK, type Clock } from '../dispatch/tokens';
+
+/** Just before an event's own writes in the ticket's lane (a reopen goes first). */
+const justBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
 
 /**
  * The NATS edge of psa-writer: each event becomes queued writes (in the handler's transaction, keyed by
@@ -23,7 +30,13 @@ export class PipelineHandler {
   private readonly timeToResolution: Histogram<string>;
   private readonly reclaimed: Counter<'client' | 'category'>;
 
-  constructor(private readonly registry: AdapterRegistry, private readonly drainer: WriteDrainer, @Inject(DeskMetrics) metrics: DeskMetrics) {
+  constructor(
+    private readonly registry: AdapterRegistry,
+    private readonly drainer: WriteDrainer,
+    @Inject(DeskMetrics) metrics: DeskMetrics,
+    private readonly followUps: FollowUpWorker,
+    @Inject(DISPATCH_CLOCK) private readonly clock: Clock,
+  ) {
     this.resolved = metrics.counter('desk_tickets_resolved_total', 'Tickets the desk resolved', ['client', 'category', 'after_hours']);
     this.escalated = metrics.counter('desk_tickets_escalated_total', 'Tickets handed to a human', ['client', 'category', 'reason']);
     this.timeToResolution = metrics.histogram('desk_time_to_resolution_seconds', 'From receipt to verified resolution', [], [10, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400]);
@@ -37,12 +50,48 @@ export class PipelineHandler {
 
   @EventPattern(Subjects.ticketPlanned)
   async planned(@Payload() evt: Envelope<TicketPlannedV1>, @Ctx() ctx: DeskContext): Promise<void> {
-    await this.queue(ctx, evt, evt.payload.ticket, null, planPlanned(evt));
+    const p = evt.payload;
+    if ((await this.queue(ctx, evt, p.ticket, null, planPlanned(evt))) === 0) return;
+    // Waiting on the user (a code, an approval): reminders; running work: status updates, unasked.
+    const kind: WaitKind | null = p.stage === 'awaiting_verification' ? 'verification' : p.stage === 'awaiting_approval' ? 'approval' : p.stage === 'executing' ? 'progress' : null;
+    if (!kind) return;
+    if (kind === 'progress') await this.followUps.scheduler.settle(ctx.tx, evt.ticketId, { reopen: false });
+    const detail = kind === 'progress' ? [...new Set(p.plan.map((a) => a.action.replace(/_/g, ' ')))].join(', ') || null : null;
+    await this.startWaiting(ctx, evt, p.ticket, kind, firstName(p.ticket.fromName), detail);
+  }
+
+  /** Guidance or an answer to the user's question: the ticket now waits on the client (reminders, then the close). */
+  @EventPattern(Subjects.ticketConversation)
+  async conversation(@Payload() evt: Envelope<TicketConversationV1>, @Ctx() ctx: DeskContext): Promise<void> {
+    const c = evt.payload;
+    // A question after the desk closed the ticket reopens it first (its writes go before this turn's).
+    await this.followUps.scheduler.settle(ctx.tx, evt.ticketId, { reopen: true, sortAt: justBefore(evt.occurredAt) });
+    if ((await this.queue(ctx, evt, c.ticket, null, planConversation(evt))) === 0) return;
+    if (c.waitingOnClient) await this.startWaiting(ctx, evt, c.ticket, 'client', c.contactName, null);
+  }
+
+  private async startWaiting(ctx: DeskContext, evt: Envelope<unknown>, ticket: InboundTicket, kind: WaitKind, contactName: string | null, detail: string | null): Promise<void> {
+    const client = this.clientOf(evt, ticket, null);
+    const known = client ? this.registry.findClient(client) : null;
+    if (!client || !known) {
+      await ctx.audit({ actor: 'psa-writer', action: 'follow_up', decision: 'not_scheduled', why: `no business hours for client ${client ?? 'unknown'}: no reminders` });
+      return;
+    }
+    const since = this.clock();
+    const n = await this.followUps.scheduler.startWaiting(ctx.tx, {
+      ticketId: evt.ticketId, clientIdentifier: known.identifier, psaSystem: ticket.psa?.system ?? known.psa.system, contactName, since, kind, detail,
+    });
+    await ctx.audit({
+      actor: 'psa-writer', action: 'follow_up', decision: 'scheduled',
+      why: `${n} timer(s) for ${kind === 'client' ? 'the client\'s answer' : kind === 'progress' ? 'status updates on running work' : `the ${kind}`} from ${since.toISOString()}, in ${known.timezone} business hours`,
+      evidence: { kind, client: known.identifier, timers: n },
+    });
   }
 
   @EventPattern(Subjects.ticketResolved)
   async resolvedEvt(@Payload() evt: Envelope<TicketResolvedV1>, @Ctx() ctx: DeskContext): Promise<void> {
     const r = evt.payload;
+    await this.followUps.scheduler.settle(ctx.tx, evt.ticketId, { reopen: false });
     const added = await this.queue(ctx, evt, r.ticket, null, planResolved(evt));
     if (added === 0) return; // a redelivery: counted the first time
     const client = this.clientOf(evt, r.ticket, null) ?? 'unknown';
@@ -63,6 +112,8 @@ export class PipelineHandler {
       afterHours, psaNumber: map?.psaNumber ?? e.ticket.psa?.number ?? null,
       page: shouldPage({ security: e.security, priorityLevel: e.priorityLevel, afterHours }),
     });
+    // An answer after the desk's close reopens the ticket before the escalation's writes; waiting stops.
+    await this.followUps.scheduler.settle(ctx.tx, evt.ticketId, { reopen: true, sortAt: justBefore(evt.occurredAt) });
     const added = await this.queue(ctx, evt, e.ticket, null, writes);
     // A human must own it: dispatch picks the owner once the route is in the PSA (docs/DISPATCH.md).
     if (added > 0) await OwnerAssigner.record(ctx.tx, evt, client, e);
@@ -100,3 +151,5 @@ export class PipelineHandler {
     return added;
   }
 }
+
+const firstName = (name: string | null): string | null => name?.trim().split(/\s+/)[0] || null;

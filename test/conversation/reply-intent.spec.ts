@@ -1,0 +1,37 @@
+import { readReplyByRules, freshText } from '../../services/executor/src/conversation/domain/reply-intent';
+import { mergeReadings } from '../../services/executor/src/conversation/domain/read-reply';
+
+/** Reply understanding by the rules: confirmations resolve, failures escalate, anything unclear goes to a human. */
+describe('reading the user\'s answer', () => {
+  it.each([
+    ['That worked, thanks!', 'resolved'],
+    ['Yes it works now, I am connected.', 'resolved'],
+    ['Found the card at the front desk, all sorted. You can close this.', 'resolved'],
+    ['all good now thank you', 'resolved'],
+    ['Still not working, same error as before.', 'still_broken'],
+    ['I tried the hotspot but it did not help', 'still_broken'],
+    ['Nope, didn\'t work.', 'still_broken'],
+    ['It still fails, now it says "Credential or SSLVPN configuration is wrong (-7200)"', 'new_detail'],
+    ['Where do I find the table cards?', 'question'],
+    ['How do I switch to the hotspot on my laptop?', 'question'],
+    ['ok', 'unclear'],
+    ['It worked yesterday but today it is not working', 'unclear'],
+    ['', 'unclear'],
+    ['I will be out of the office until Monday.', 'unclear'],
+  ])('%s → %s', (body, intent) => expect(readReplyByRules(body).intent).toBe(intent));
+
+  it('reads only what the user added above the quoted history', () => {
+    const body = 'Still broken.\n\nOn Mon, 30 Nov 2026 the service desk wrote:\n> Please reply to let us know whether this worked.';
+    expect(freshText(body)).toBe('Still broken.');
+    expect(readReplyByRules('Thanks\n\n> That worked for most users').intent).toBe('unclear');
+  });
+
+  it('the model never resolves on its own word against the rules; disagreement is unclear', () => {
+    const rules = readReplyByRules('hmm, not sure');
+    expect(mergeReadings(rules, { intent: 'resolved', confidence: 0.95, why: 'model', question: null }).intent).toBe('unclear');
+    const broken = readReplyByRules('still not working');
+    expect(mergeReadings(broken, { intent: 'question', confidence: 0.9, why: 'model', question: 'x?' }).intent).toBe('still_broken');
+    expect(mergeReadings(rules, { intent: 'question', confidence: 0.9, why: 'asks where', question: 'Where is it?' })).toMatchObject({ intent: 'question', question: 'Where is it?' });
+    expect(mergeReadings(rules, { intent: 'question', confidence: 0.4, why: 'unsure', question: null }).intent).toBe('unclear');
+  });
+});

@@ -15,6 +15,15 @@ export interface PsaView {
   notes: Array<{ text: string; internal: boolean; by: string | null }>;
 }
 
+/** A time entry as each vendor stores it, in common terms (raw vendor fields kept for assertions). */
+export interface TimeView {
+  hours: number;
+  workType: string | null;
+  billable: boolean;
+  agreementId: string | null;
+  raw: Record<string, unknown>;
+}
+
 const CW = { companyId: 'harborline', publicKey: 'sandboxpub', privateKey: 'sandboxpriv', clientId: '00000000-0000-4000-8000-00000000c0de' };
 const HALO = { clientId: 'sandbox-halo-client', clientSecret: 'sandbox-halo-secret' };
 const AT = { ApiIntegrationCode: 'SANDBOXINTEGRATION', UserName: 'api@harborline-it.example', Secret: 'sandbox-autotask-secret' };
@@ -119,5 +128,32 @@ export class PsaSandbox {
       await fetch(`${this.at}/Tickets/${t.id}/Notes`, { headers: this.atHeaders() }));
     return { status: statusLabel ?? String(ticket.item.status), board: ticket.item.queueID !== undefined && ticket.item.queueID !== null ? String(ticket.item.queueID) : null,
       notes: notes.items.map((n) => ({ text: n.description, internal: n.publish !== 1, by: n.creatorResourceID !== undefined ? String(n.creatorResourceID) : null })) };
+  }
+
+  /** Time entries on the ticket, read through the vendor's own API (work type names resolved the vendor's way). */
+  async timeEntries(t: CreatedTicket): Promise<TimeView[]> {
+    if (t.system === 'connectwise') {
+      const rows = await json<Array<Record<string, unknown> & { actualHours: number; workType?: { name: string }; billableOption: string; agreement?: { id: number } | null }>>(
+        await fetch(`${this.cw}/time/entries?conditions=${encodeURIComponent(`chargeToId = ${t.id}`)}&pageSize=1000`, { headers: this.cwHeaders() }));
+      return rows.map((r) => ({ hours: r.actualHours, workType: r.workType?.name ?? null, billable: r.billableOption === 'Billable', agreementId: r.agreement ? String(r.agreement.id) : null, raw: r }));
+    }
+    if (t.system === 'halopsa') {
+      const h = await this.haloHeaders();
+      const types = await json<Array<{ id: number; name: string }>>(await fetch(`${this.halo}/Lookup?lookupid=17`, { headers: h }));
+      const actions = await json<{ actions: Array<Record<string, unknown> & { timetaken?: number; chargerate?: number | null; actisbillable?: boolean | null; actioncontractid?: number | null }> }>(
+        await fetch(`${this.halo}/Actions?ticket_id=${t.id}`, { headers: h }));
+      return actions.actions.filter((a) => (a.timetaken ?? 0) > 0).map((a) => ({
+        hours: a.timetaken ?? 0, workType: types.find((x) => x.id === a.chargerate)?.name ?? null, billable: a.actisbillable === true,
+        agreementId: a.actioncontractid ? String(a.actioncontractid) : null, raw: a,
+      }));
+    }
+    const q = (entity: string, filter: unknown[]) => fetch(`${this.at}/${entity}/query`, { method: 'POST', headers: this.atHeaders(), body: JSON.stringify({ filter }) });
+    const codes = await json<{ items: Array<{ id: number; name: string }> }>(await q('BillingCodes', [{ op: 'exist', field: 'id' }]));
+    const rows = await json<{ items: Array<Record<string, unknown> & { hoursWorked: number; billingCodeID: number | null; isNonBillable: boolean; contractID: number | null }> }>(
+      await q('TimeEntries', [{ op: 'eq', field: 'ticketID', value: Number(t.id) }]));
+    return rows.items.map((r) => ({
+      hours: r.hoursWorked, workType: codes.items.find((c) => c.id === r.billingCodeID)?.name ?? null, billable: !r.isNonBillable,
+      agreementId: r.contractID !== null ? String(r.contractID) : null, raw: r,
+    }));
   }
 }

@@ -1,4 +1,4 @@
-import { VendorRateLimitError, VendorUnavailableError, type CreatePsaTicket, type PsaClient, type PsaNote, type PsaTicket, type PsaTimeEntry } from '@desk/adapters';
+import { VendorRateLimitError, VendorUnavailableError, type CreatePsaTicket, type PsaAgreement, type PsaClient, type PsaNote, type PsaTicket, type PsaTimeEntry } from '@desk/adapters';
 import type { PsaSystem } from '@desk/contracts';
 
 /**
@@ -102,5 +102,10 @@ export class FakePsa implements PsaClient {
   listContacts(): never { throw new Error('not used by psa-writer'); }
   listConfigurations(): never { throw new Error('not used by psa-writer'); }
   listMembers(): never { throw new Error('not used by psa-writer'); }
-  listAgreements(): never { throw new Error('not used by psa-writer'); }
+  /** The client's agreements (read through the same outage gate as every other call). */
+  agreements: PsaAgreement[] = [{ id: '1', name: 'Managed Services', companyIdentifier: 'ContosoDental', coveredWork: ['password_reset', 'account_unlock', 'printer'], active: true }];
+  async listAgreements(companyIdentifier: string): Promise<PsaAgreement[]> {
+    this.gate();
+    return this.agreements.filter((a) => a.companyIdentifier === companyIdentifier);
+  }
 }

@@ -73,7 +73,7 @@ test('a ticket without a PSA ticket gets one, the first response, plan and resol
     expect(n.text).not.toMatch(UUID);
     expect(n.text).not.toContain('Tmp!92kd');
   }
-  expect(t.times).toEqual([expect.objectContaining({ memberIdentifier: 'L1Agent', workType: 'Automation', billable: false })]);
+  expect(t.times).toEqual([expect.objectContaining({ memberIdentifier: 'L1Agent', workType: 'Automation', billable: false, agreementId: '1' })]);
   const linked = await waitFor(async () => (await streamEvents(NATS_URL, iso.stream, `${iso.prefix}${Subjects.ticketPsaLinked}`)).find((e) => e.ticketId === ticketId), 10_000, 'psaLinked');
   expect(linked.payload).toMatchObject({ psa: { system: 'connectwise', id: psaId }, clientIdentifier: 'ContosoDental' });
 }, 60_000);

@@ -85,9 +85,16 @@ export interface PsaTimeEntry {
   start: string;
   end: string;
   hours: number;
+  /** By its name in the PSA: ConnectWise work type, HaloPSA charge type, Autotask work type (billing code). */
   workType: string;
+  /** Charged to the client on top of any agreement (false = not billed, or covered by `agreementId`). */
   billable: boolean;
   notes: string;
+  /**
+   * The agreement / contract the work is logged against (covered work): ConnectWise `agreement`,
+   * HaloPSA `actioncontractid`, Autotask `contractID`. Null/absent = no agreement.
+   */
+  agreementId?: string | null;
 }
 
 export interface PsaTicketQuery {

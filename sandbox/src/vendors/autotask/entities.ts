@@ -61,6 +61,14 @@ export async function atContracts(ctx: SandboxContext): Promise<Doc[]> {
   }));
 }
 
+/** Work types as Autotask billing codes (allocation codes of use type 1, "work type"), from msp.json. */
+export async function atBillingCodes(ctx: SandboxContext): Promise<Doc[]> {
+  return (await ctx.store.list<{ id: number; name: string; billable: boolean }>(Kinds.workType)).map((w) => ({
+    id: 29682800 + w.id, name: w.name, description: w.name, isActive: true, useType: 1, billingCodeType: 0, isExcludedFromNewContracts: false,
+    generalLedgerAccount: null, department: null, externalNumber: null, unitPrice: w.billable ? 125 : 0,
+  }));
+}
+
 /** Registers query/count/get-by-id routes for a read-only entity. */
 export function entityQueryRoutes(ctx: SandboxContext, r: Router, entity: string, path: string, load: () => Promise<Doc[]>): void {
   const fieldsOf = (rows: Doc[]) => [...new Set(['id', ...rows.flatMap((d) => Object.keys(d))])];
@@ -90,5 +98,6 @@ export function entityRoutes(ctx: SandboxContext): Router {
   entityQueryRoutes(ctx, r, 'ConfigurationItem', '/ConfigurationItems', () => atConfigurationItems(ctx));
   entityQueryRoutes(ctx, r, 'Resource', '/Resources', () => atResources(ctx));
   entityQueryRoutes(ctx, r, 'Contract', '/Contracts', () => atContracts(ctx));
+  entityQueryRoutes(ctx, r, 'BillingCode', '/BillingCodes', () => atBillingCodes(ctx));
   return r;
 }

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { SandboxContext } from '../../core/context';
 import { AT_API_RESOURCE, type Doc, atErrors, countQuery, nowIso, queryResponse } from './common';
-import { atCompanies, atContacts, atResources } from './entities';
+import { atBillingCodes, atCompanies, atContacts, atContracts, atResources } from './entities';
 import { picklistJson, priorityPicklist, queuePicklist, statusPicklist } from './picklists';
 import { fireTicketWebhooks } from './webhooks';
 
@@ -164,6 +164,15 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     const end = typeof b.endDateTime === 'string' ? b.endDateTime : null;
     const hours = num(b.hoursWorked) ?? (start && end ? Math.round(((Date.parse(end) - Date.parse(start)) / 3_600_000) * 100) / 100 : null);
     if (hours === null) return atErrors(res, 500, 'Missing Required Field: hoursWorked');
+    if (num(b.billingCodeID) !== null && !(await atBillingCodes(ctx)).some((c) => c.id === num(b.billingCodeID))) {
+      return atErrors(res, 500, 'Reference value on field: billingCodeID of type: BillingCode does not exist or is invalid.');
+    }
+    if (num(b.contractID) !== null) {
+      // A contract must exist and belong to the ticket's company (Autotask refuses another company's contract).
+      const contract = (await atContracts(ctx)).find((c) => c.id === num(b.contractID));
+      if (!contract) return atErrors(res, 500, 'Reference value on field: contractID of type: Contract does not exist or is invalid.');
+      if (contract.companyID !== ticket.companyID) return atErrors(res, 500, `Contract ${String(contract.id)} does not belong to the ticket's company.`);
+    }
     const id = await ctx.store.nextId(TIME_KIND);
     const entry: Doc = {
       id, ticketID: ticket.id, resourceID: num(b.resourceID), roleID: num(b.roleID), dateWorked: typeof b.dateWorked === 'string' ? b.dateWorked : start?.slice(0, 10) + 'T00:00:00Z',

@@ -6,6 +6,15 @@ import { TICKET_KIND, TIME_KIND, addNote } from './tickets';
 
 const BILLABLE = ['Billable', 'DoNotBill', 'NoCharge', 'NoDefault'];
 
+/** A reference (`{id}` or `{name}`) to a seeded record: the stored `{id, name}`, null when absent, 'unknown' when it names nothing. */
+async function namedRef(ctx: SandboxContext, kind: string, ref: unknown): Promise<Doc | null | 'unknown'> {
+  const key = refKey(ref);
+  if (!key) return null;
+  const rows = await ctx.store.list<{ id: number; name: string }>(kind);
+  const hit = rows.find((r) => (key.id !== undefined ? r.id === Number(key.id) : r.name.toLowerCase() === String(key.name ?? '').toLowerCase()));
+  return hit ? { id: hit.id, name: hit.name } : 'unknown';
+}
+
 /** `/time/entries`: time charged to a ticket (and, with the add-to flags, mirrored as a ticket note). */
 export function timeRoutes(ctx: SandboxContext): Router {
   const r = express.Router();
@@ -28,11 +37,24 @@ export function timeRoutes(ctx: SandboxContext): Router {
     const end = typeof b.timeEnd === 'string' && !Number.isNaN(Date.parse(b.timeEnd)) ? b.timeEnd : null;
     const hours = typeof b.actualHours === 'number' ? b.actualHours : end ? Math.round(((Date.parse(end) - Date.parse(b.timeStart)) / 3_600_000) * 100) / 100 : 0;
     const billableOption = typeof b.billableOption === 'string' && BILLABLE.includes(b.billableOption) ? b.billableOption : 'Billable';
+    const workType = await namedRef(ctx, Kinds.workType, b.workType);
+    if (workType === 'unknown') return invalid(res, 'timeEntry', 'workType', 'Work type not found.');
+    let agreement: Doc | null = null;
+    if (b.agreement !== undefined && b.agreement !== null) {
+      const key = refKey(b.agreement);
+      const a = key?.id !== undefined ? await ctx.store.get<Doc>(Kinds.agreement, String(key.id)) : null;
+      if (!a) return invalid(res, 'timeEntry', 'agreement', 'Agreement not found.');
+      // The vendor only lets time be applied to an agreement of the ticket's company.
+      if (ticket && a.clientIdentifier !== (ticket.company as Doc).identifier) return invalid(res, 'timeEntry', 'agreement', 'Agreement does not belong to the company charged.');
+      agreement = { id: a.id, name: a.name, type: a.type };
+    }
+    // Time applied to an agreement that covers time counts against it, not on a separate invoice line.
+    const agreementHours = agreement && billableOption !== 'DoNotBill' ? hours : 0;
     const id = await ctx.store.nextId(TIME_KIND);
     const entry: Doc = {
       id, company: ticket?.company ?? null, chargeToId: Number(b.chargeToId), chargeToType, member, locationId: 1, businessUnitId: 1,
-      workType: (b.workType as Doc | undefined) ?? { id: 1, name: 'Remote Support' }, workRole: (b.workRole as Doc | undefined) ?? null,
-      agreement: (b.agreement as Doc | undefined) ?? null, timeStart: b.timeStart, timeEnd: end, actualHours: hours, billableOption,
+      workType: workType ?? { id: 1, name: 'Remote Support' }, workRole: (b.workRole as Doc | undefined) ?? null,
+      agreement, agreementHours, timeStart: b.timeStart, timeEnd: end, actualHours: hours, billableOption,
       notes: typeof b.notes === 'string' ? b.notes : null, internalNotes: typeof b.internalNotes === 'string' ? b.internalNotes : null,
       addToDetailDescriptionFlag: b.addToDetailDescriptionFlag === true, addToInternalAnalysisFlag: b.addToInternalAnalysisFlag === true,
       addToResolutionFlag: b.addToResolutionFlag === true, hoursBilled: billableOption === 'Billable' ? hours : 0, dateEntered: nowIso(),

@@ -64,7 +64,29 @@ export const toAsset = (d: Stored<Device>, client: StoredClient | undefined): Do
   assettype_name: ASSET_TYPES[d.type][1], inactive: false, user_email: d.ownerUpn, azure_userprincipalname: d.ownerUpn, status_id: 1, status_name: 'Active',
 });
 
-/** Clients, users (contacts), agents, statuses, priorities, assets and client contracts. */
+/** The managed-services agreement of each client (see seed.ts); covered ticket categories in `note`. */
+export async function haloContracts(ctx: SandboxContext): Promise<Doc[]> {
+  const clients = await haloClients(ctx);
+  return (await ctx.store.list<Doc>(Kinds.agreement)).map((a) => {
+    const c = clients.find((x) => x.identifier === a.clientIdentifier);
+    return {
+      id: a.id, client_id: c?.id ?? null, client_name: c?.name ?? null, ref: `MS-${String(a.clientIdentifier)}`, site_id: c ? c.id * 10 : null,
+      start_date: `${String(a.startDate)}T00:00:00Z`, end_date: null, active: a.active, status: a.active ? 1 : 0, contract_status: a.active ? 'Active' : 'Inactive',
+      contracttype: 1, contracttype_name: String(a.type), item_desc: String(a.name),
+      note: `Covered categories: ${(a.coveredCategories as string[]).join(', ')}\nBillable categories: ${(a.billableCategories as string[]).join(', ')}`,
+    };
+  });
+}
+
+/** Halo's lookup table of charge types (`lookupid` 17): the work types of msp.json. */
+export const HALO_CHARGE_TYPES = 17;
+export async function haloChargeTypes(ctx: SandboxContext): Promise<Doc[]> {
+  return (await ctx.store.list<{ id: number; name: string; billable: boolean }>(Kinds.workType)).map((w) => ({
+    id: w.id, lookupid: HALO_CHARGE_TYPES, name: w.name, value2: w.billable ? 'Chargeable' : 'Non-chargeable', value2_bool: w.billable,
+  }));
+}
+
+/** Clients, users (contacts), agents, statuses, priorities, assets, charge types and client contracts. */
 export function entityRoutes(ctx: SandboxContext): Router {
   const r = express.Router();
   const byId = <T,>(rows: T[], id: string) => rows.find((x) => String((x as { id?: unknown }).id) === id);
@@ -132,19 +154,11 @@ export function entityRoutes(ctx: SandboxContext): Router {
     return a ? void res.json(a) : notFound(res);
   });
 
-  // The managed-services agreement of each client (see seed.ts); covered ticket categories in `note`.
-  const contracts = async () => {
-    const clients = await haloClients(ctx);
-    return (await ctx.store.list<Doc>(Kinds.agreement)).map((a) => {
-      const c = clients.find((x) => x.identifier === a.clientIdentifier);
-      return {
-        id: a.id, client_id: c?.id ?? null, client_name: c?.name ?? null, ref: `MS-${String(a.clientIdentifier)}`, site_id: c ? c.id * 10 : null,
-        start_date: `${String(a.startDate)}T00:00:00Z`, end_date: null, active: a.active, status: a.active ? 1 : 0, contract_status: a.active ? 'Active' : 'Inactive',
-        contracttype: 1, contracttype_name: String(a.type), item_desc: String(a.name),
-        note: `Covered categories: ${(a.coveredCategories as string[]).join(', ')}\nBillable categories: ${(a.billableCategories as string[]).join(', ')}`,
-      };
-    });
-  };
+  const contracts = () => haloContracts(ctx);
+  // Only the charge-type lookup is served; other lookup tables answer an empty list.
+  r.get('/Lookup', async (req, res) => {
+    res.json(int(q(req).lookupid) === HALO_CHARGE_TYPES ? await haloChargeTypes(ctx) : []);
+  });
   r.get('/ClientContract', async (req, res) => {
     const clientId = int(q(req).client_id);
     res.json(haloList(req, (await contracts()).filter((c) => clientId === null || c.client_id === clientId), 'contracts'));

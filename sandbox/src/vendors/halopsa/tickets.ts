@@ -3,7 +3,7 @@ import type { SandboxContext } from '../../core/context';
 import type { Contact } from '../../core/world';
 import { Kinds } from '../../core/seed';
 import { HALO_API_AGENT, type Doc, badRequest, haloList, int, nowIso, q, truthy } from './common';
-import { haloAgents, haloClients, haloStatuses } from './entities';
+import { haloAgents, haloChargeTypes, haloClients, haloContracts, haloStatuses } from './entities';
 import { fireHaloWebhooks } from './webhooks';
 
 export const TICKET_KIND = 'halo.ticket';
@@ -112,6 +112,7 @@ export async function addAction(ctx: SandboxContext, ticket: Doc, raw: Doc, appl
     private_note: str(raw.private_note), important: raw.important === true, sendemail: raw.sendemail === true, timetaken: typeof raw.timetaken === 'number' ? raw.timetaken : 0,
     nonbilltime: typeof raw.nonbilltime === 'number' ? raw.nonbilltime : 0, actionchargehours: typeof raw.actionchargehours === 'number' ? raw.actionchargehours : 0,
     old_status: ticket.status_id, new_status: ticket.status_id, new_status_name: ticket.status_name, actioncontractid: int(raw.actioncontractid),
+    chargerate: int(raw.chargerate), actisbillable: typeof raw.actisbillable === 'boolean' ? raw.actisbillable : null,
   };
   if (applyStatus && int(raw.new_status) !== null) {
     const res = await upsertHaloTicket(ctx, { id: ticket.id, status_id: int(raw.new_status) });
@@ -120,6 +121,19 @@ export async function addAction(ctx: SandboxContext, ticket: Doc, raw: Doc, appl
   await ctx.store.put(ACTION_KIND, String(id), action, null);
   await ctx.store.patch(TICKET_KIND, String(ticket.id), { lastactiondate: now, last_update: now });
   return action;
+}
+
+/** Time on an action must name a known charge type and, when logged against a contract, one of the ticket's client. */
+async function refusedBilling(ctx: SandboxContext, ticket: Doc, raw: Doc): Promise<string | null> {
+  const rate = int(raw.chargerate);
+  if (rate !== null && rate !== 0 && !(await haloChargeTypes(ctx)).some((t) => t.id === rate)) return `Charge type ${rate} not found`;
+  const contractId = int(raw.actioncontractid);
+  if (contractId !== null && contractId !== 0) {
+    const c = (await haloContracts(ctx)).find((x) => x.id === contractId);
+    if (!c) return `Contract ${contractId} not found`;
+    if (c.client_id !== ticket.client_id) return `Contract ${contractId} does not belong to the ticket's client`;
+  }
+  return null;
 }
 
 function filterTickets(query: Record<string, unknown>, rows: Doc[]): Doc[] {
@@ -204,6 +218,8 @@ export function ticketRoutes(ctx: SandboxContext): Router {
     for (const raw of req.body as Doc[]) {
       const ticket = await ctx.store.get<Doc>(TICKET_KIND, String(int(raw?.ticket_id) ?? ''));
       if (!ticket || ticket.deleted) return badRequest(res, `Ticket ${String(raw?.ticket_id)} not found`);
+      const refused = await refusedBilling(ctx, ticket, raw);
+      if (refused) return badRequest(res, refused);
       const action = await addAction(ctx, ticket, raw);
       out.push({ action, ticket: (await ctx.store.get<Doc>(TICKET_KIND, String(ticket.id))) ?? ticket });
     }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AdapterRegistry, ClientConfig, PsaClient } from '@desk/adapters';
-import type { PsaTicketRef } from '@desk/contracts';
-import type { WriteOp } from '../domain/write-plan';
+import type { PsaTicketRef, TicketEscalatedV1 } from '@desk/contracts';
+import type { CoverageInput, WriteOp } from '../domain/write-plan';
+import { timeBilling, type CoverageDecision, type WorkTypes } from '../agreements/coverage';
+import { outOfScopeEscalation } from '../agreements/out-of-scope';
 import type { TicketMapRow, WriteRow } from './write-store';
 import { PsaRateLimiter } from './rate-limiter';
 
@@ -14,6 +16,17 @@ export interface WriteResult {
   detail: string;
   /** The write was found already applied in the PSA (after a crash between the write and its bookkeeping). */
   alreadyThere?: boolean;
+  /** Set by coverage_check when the request is outside the client's agreements: published with the write's bookkeeping. */
+  escalation?: TicketEscalatedV1;
+}
+
+export interface RunOptions {
+  agent: string;
+  /** The work types of covered and billable time (configurable). */
+  workTypes: WorkTypes;
+  notifier: (subject: string, body: string) => Promise<string>;
+  /** The client's agreements decide how the work is logged (reads the PSA; cached). */
+  coverage: (clientIdentifier: string, input: CoverageInput) => Promise<CoverageDecision>;
 }
 
 /** A short reference in internal notes so a re-run after a crash can tell the note is already there. */
@@ -47,11 +60,17 @@ export class PsaWriteExecutor {
     this.limiter.bucket(this.clientFor(row).psa).pause(ms);
   }
 
-  async run(row: WriteRow, map: TicketMapRow | null, opts: { agent: string; workType: string; notifier: (subject: string, body: string) => Promise<string> }): Promise<WriteResult> {
+  async run(row: WriteRow, map: TicketMapRow | null, opts: RunOptions): Promise<WriteResult> {
     const op: WriteOp = row.op;
     if (op.kind === 'page') return { detail: await opts.notifier(op.subject, op.body) };
     const client = this.clientFor(row);
     if (op.kind === 'create_ticket') return this.create(row, client, op);
+    if (op.kind === 'coverage_check') {
+      await this.limiter.bucket(client.psa).take();
+      const d = await opts.coverage(client.identifier, op.coverage);
+      if (d.kind !== 'out_of_scope') return { detail: `${d.kind}: ${d.reason}` };
+      return { detail: `out of scope: ${d.reason}`, escalation: outOfScopeEscalation(op.ticket, op.coverage.category, op.priorityLevel, d) };
+    }
     if (!map) throw new NotReadyError('the PSA ticket does not exist yet');
     const id = map.psaTicketId;
     // A retry may follow a crash after the PSA accepted the write: look before writing again.
@@ -79,11 +98,15 @@ export class PsaWriteExecutor {
         const seconds = Math.max(1, Math.round(op.seconds));
         const start = new Date(end.getTime() - seconds * 1000);
         const hours = Math.round((seconds / 3600) * 10000) / 10000;
+        // Queued before agreement coverage was decided here: logged as the desk's own (covered) work type.
+        const billing = op.coverage
+          ? timeBilling(await opts.coverage(client.identifier, op.coverage), opts.workTypes)
+          : { agreementId: null, billable: false, workType: opts.workTypes.covered, note: 'not billed' };
         const entry = await (await this.psa(client)).addTimeEntry(id, {
-          memberIdentifier: opts.agent, start: start.toISOString(), end: end.toISOString(), hours, workType: opts.workType, billable: false,
-          notes: `${op.notes}; handling time ${Math.round(op.seconds)} s`,
+          memberIdentifier: opts.agent, start: start.toISOString(), end: end.toISOString(), hours, workType: billing.workType, billable: billing.billable,
+          agreementId: billing.agreementId, notes: `${op.notes}; handling time ${Math.round(op.seconds)} s; ${billing.note}`,
         });
-        return { detail: `time entry ${entry.id}` };
+        return { detail: `time entry ${entry.id} (${billing.billable ? 'billable' : billing.agreementId ? `agreement ${billing.agreementId}` : 'not billed'})` };
       }
     }
   }

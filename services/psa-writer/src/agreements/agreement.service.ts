@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AdapterRegistry } from '@desk/adapters';
-import { decideCoverage, type AgreementView, type CoverageDecision } from './coverage';
+import { decideCoverage, type AgreementView, type CoverageDecision, type WorkTypes } from './coverage';
 import { DISPATCH_CLOCK, DISPATCH_ENV, type Clock } from '../dispatch/tokens';
 import type { DispatchEnv } from '../dispatch/dispatch-config';
 
@@ -30,8 +30,15 @@ export class AgreementService {
 
   /** Covered → the desk's non-billable work type; not covered → billable; outside the scope → escalate with the reason. */
   async coverage(clientIdentifier: string, ticket: { category: string | null; summary: string; description: string }): Promise<CoverageDecision> {
-    return decideCoverage({ category: ticket.category, text: `${ticket.summary}\n${ticket.description}` }, await this.agreements(clientIdentifier), {
-      covered: this.registry.config.msp.workType, billable: this.env.DESK_BILLABLE_WORK_TYPE,
-    });
+    return this.decide(clientIdentifier, { category: ticket.category, text: `${ticket.summary}\n${ticket.description}` });
+  }
+
+  async decide(clientIdentifier: string, input: { category: string | null; text: string }): Promise<CoverageDecision> {
+    return decideCoverage(input, await this.agreements(clientIdentifier), this.workTypes());
+  }
+
+  /** Configurable: covered work uses the desk config's msp.workType, billable work DESK_BILLABLE_WORK_TYPE. */
+  workTypes(): WorkTypes {
+    return { covered: this.registry.config.msp.workType, billable: this.env.DESK_BILLABLE_WORK_TYPE };
   }
 }

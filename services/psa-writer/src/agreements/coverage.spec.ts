@@ -1,4 +1,6 @@
-import { decideCoverage, scopeExclusionOf, type AgreementView } from './coverage';
+import { decideCoverage, scopeExclusionOf, timeBilling, type AgreementView } from './coverage';
+import { outOfScopeEscalation } from './out-of-scope';
+import { InboundTicket, TicketEscalatedV1 } from '@desk/contracts';
 
 // The sandbox's managed-services agreement (sandbox/src/core/seed.ts): L1 categories covered; hardware and other not.
 const MANAGED: AgreementView = {
@@ -40,4 +42,26 @@ describe('agreement coverage', () => {
     ['Please buy two docking stations', 'hardware_purchase'], ['quote for 5 more Microsoft 365 licenses', 'software_purchase'],
     ['Can someone come onsite to look at it?', 'onsite_visit'], ['My printer says offline', null], ['I need a new password', null],
   ])('%s → %s', (text, kind) => expect(scopeExclusionOf(text)).toBe(kind));
+});
+
+describe('time entry billing and the out-of-scope escalation', () => {
+  it.each<[string, string | null, string, { agreementId: string | null; billable: boolean; workType: string }]>([
+    ['covered → against the agreement, not billed', 'printer', 'printer offline', { agreementId: '1', billable: false, workType: 'Automation' }],
+    ['not covered → billable, no agreement', 'hardware', 'screen cracked', { agreementId: null, billable: true, workType: 'Remote Support' }],
+    ['out of scope → billable', 'hardware', 'please order 2 new laptops', { agreementId: null, billable: true, workType: 'Remote Support' }],
+  ])('%s', (_n, category, text, expected) => {
+    const b = timeBilling(decideCoverage({ category, text }, [MANAGED], TYPES), TYPES);
+    expect(b).toMatchObject(expected);
+    expect(b.note.length).toBeGreaterThan(5);
+  });
+  it('escalates with the reason, a valid event, every summary field filled', () => {
+    const d = decideCoverage({ category: 'email_issue', text: 'Migrate our mailboxes to the new tenant' }, [MANAGED], TYPES);
+    if (d.kind !== 'out_of_scope') throw new Error('expected out of scope');
+    const ticket = InboundTicket.parse({ channel: 'email', psa: null, clientIdentifier: 'ContosoDental', summary: 'Mailbox migration', description: 'x', fromEmail: 'a@b.example', fromName: 'Amy', receivedAt: new Date().toISOString() });
+    const e = TicketEscalatedV1.parse(outOfScopeEscalation(ticket, 'email_issue', 3, d));
+    expect(e).toMatchObject({ reason: 'out_of_scope', stage: 'psa-writer', category: 'email_issue', security: false, priorityLevel: 3 });
+    expect(e.reasons[0]).toContain('Contoso Dental Group - Managed Services');
+    expect(e.summary.suggestedNextStep).toMatch(/quote the project work/);
+    expect(outOfScopeEscalation(ticket, 'not-a-category', 9, d)).toMatchObject({ category: null, priorityLevel: 4 });
+  });
 });

@@ -65,3 +65,21 @@ export function decideCoverage(input: { category: string | null; text: string },
 function covered(a: AgreementView, types: WorkTypes, reason: string): CoverageDecision {
   return { kind: 'covered', agreementId: a.id, agreementName: a.name, billable: false, workType: types.covered, reason };
 }
+
+/** How a time entry is logged for a coverage decision (what the PsaClient's time entry carries). */
+export interface TimeBilling {
+  agreementId: string | null;
+  billable: boolean;
+  workType: string;
+  /** One line for the time entry's notes. */
+  note: string;
+}
+
+export function timeBilling(d: CoverageDecision, types: WorkTypes): TimeBilling {
+  switch (d.kind) {
+    case 'covered': return { agreementId: d.agreementId, billable: false, workType: d.workType, note: `covered by agreement "${d.agreementName}"` };
+    case 'billable': return { agreementId: null, billable: true, workType: d.workType, note: `billable: ${d.reason}` };
+    // Outside every agreement: whatever the desk spent on it is billable work.
+    case 'out_of_scope': return { agreementId: null, billable: true, workType: types.billable, note: `billable, outside the agreement: ${d.reason}` };
+  }
+}

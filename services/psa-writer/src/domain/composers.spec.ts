@@ -99,9 +99,9 @@ describe('first response and write plans', () => {
   it('plans the PSA ticket first, then the notes, each with its own idempotency key', () => {
     const evt = makeEvent(Subjects.ticketTriaged, origin, { ticket, triage: triage() });
     const w = planTriaged(evt as never);
-    expect(w.map((x) => x.op.kind)).toEqual(['create_ticket', 'note', 'note']);
+    expect(w.map((x) => x.op.kind)).toEqual(['create_ticket', 'note', 'note', 'coverage_check']);
     expect(w[0]!.key).toBe(`${ticketId}:create_ticket`);
-    expect(new Set(w.map((x) => x.key)).size).toBe(3);
+    expect(new Set(w.map((x) => x.key)).size).toBe(4);
     expect(planTriaged(evt as never).map((x) => x.key)).toEqual(w.map((x) => x.key));
   });
 

@@ -14,8 +14,18 @@ export type WriteOp =
   | { kind: 'note'; text: string; internal: boolean; resolution: boolean; firstResponse?: boolean }
   | { kind: 'status'; status: string }
   | { kind: 'route'; board: string; priority: string | null }
-  | { kind: 'time_entry'; seconds: number; endAt: string; notes: string }
+  | { kind: 'time_entry'; seconds: number; endAt: string; notes: string; coverage?: CoverageInput }
+  /** Reads the client's agreements: a request outside their scope is escalated with that reason. */
+  | { kind: 'coverage_check'; coverage: CoverageInput; ticket: InboundTicket; priorityLevel: number }
   | { kind: 'page'; subject: string; body: string };
+
+/** What agreement coverage is decided on (when the time entry is written: the agreements are read then). */
+export interface CoverageInput {
+  category: string | null;
+  text: string;
+}
+
+const coverageOf = (category: string | null, t: InboundTicket): CoverageInput => ({ category, text: `${t.summary}\n${t.description}`.slice(0, 4000) });
 
 export interface PlannedWrite {
   /** Exactly-once key: the event id and the write kind (and its place in the event's plan). */
@@ -70,6 +80,8 @@ export function planTriaged(evt: Envelope<TicketTriagedV1>): PlannedWrite[] {
     createIfMissing(ticket),
     { kind: 'note', text: composeFirstResponse(ticket, triage), internal: false, resolution: false, firstResponse: true },
     { kind: 'note', text: composeTriageNote(ticket, triage), internal: true, resolution: false },
+    // Work the desk takes on is checked against the client's agreements (an escalation is already a human's).
+    triage.route.decision === 'escalate' ? null : { kind: 'coverage_check', coverage: coverageOf(triage.category, ticket), ticket, priorityLevel: triage.priority.level },
   ]);
 }
 
@@ -101,7 +113,7 @@ export function planResolved(evt: Envelope<TicketResolvedV1>): PlannedWrite[] {
     createIfMissing(r.ticket),
     { kind: 'note', text: composeResolutionInternal(r), internal: true, resolution: false },
     { kind: 'note', text: composeResolutionCustomer(r), internal: false, resolution: true },
-    { kind: 'time_entry', seconds: r.handlingSeconds, endAt: evt.occurredAt, notes: `Automated resolution (${r.category})` },
+    { kind: 'time_entry', seconds: r.handlingSeconds, endAt: evt.occurredAt, notes: `Automated resolution (${r.category})`, coverage: coverageOf(r.category, r.ticket) },
     { kind: 'status', status: STATUS.resolved },
   ]);
 }
@@ -116,7 +128,7 @@ export function planEscalated(evt: Envelope<TicketEscalatedV1>, ctx: PlanContext
     { kind: 'note', text: composeEscalationSummary(e), internal: true, resolution: false },
     { kind: 'route', board: target.board, priority: target.priority },
     { kind: 'note', text: composeEscalationCustomerNote(e, ctx.afterHours), internal: false, resolution: false },
-    { kind: 'time_entry', seconds: handled, endAt: evt.occurredAt, notes: `Desk triage and preparation before escalation (${e.reason})` },
+    { kind: 'time_entry', seconds: handled, endAt: evt.occurredAt, notes: `Desk triage and preparation before escalation (${e.reason})`, coverage: coverageOf(e.category, e.ticket) },
     page ? { kind: 'page', subject: page.subject, body: page.body } : null,
   ]);
 }

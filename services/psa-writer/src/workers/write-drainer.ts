@@ -11,6 +11,7 @@ import { NotReadyError, PsaWriteExecutor } from '../adapters/psa-write-executor'
 import { PsaRateLimiter } from '../adapters/rate-limiter';
 import { WriteStore, type WriteRow } from '../adapters/write-store';
 import { PSA_WRITER_ENV } from '../tokens';
+import { AgreementService } from '../agreements/agreement.service';
 import type { PsaWriterEnv } from '../config';
 
 const PERMANENT_AFTER = 3;
@@ -39,6 +40,7 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly log: DeskLogger,
     metrics: DeskMetrics,
     @Inject(PSA_WRITER_ENV) private readonly env: PsaWriterEnv,
+    private readonly agreements: AgreementService,
   ) {
     this.executor = new PsaWriteExecutor(registry, new PsaRateLimiter(parseRateLimits(env.PSA_RATE_LIMITS)));
     this.writes = metrics.counter('desk_psa_writes_total', 'PSA writes by system, kind and outcome', ['system', 'kind', 'outcome']);
@@ -93,8 +95,9 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
       const map = await WriteStore.map(this.ds, row.ticketId);
       const result = await this.executor.run(row, map, {
         agent: this.registry.config.msp.agentMemberIdentifier,
-        workType: this.registry.config.msp.workType,
+        workTypes: this.agreements.workTypes(),
         notifier: (subject, body) => this.page(subject, body),
+        coverage: (client, input) => this.agreements.decide(client, input),
       });
       await this.uow.run(async (ctx) => {
         if (result.created) {
@@ -102,6 +105,10 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
           await WriteStore.upsertMap(ctx.tx, { ticketId: row.ticketId, clientIdentifier: c.clientIdentifier, system: c.system, psaTicketId: c.id, psaNumber: c.number }, true);
           await ctx.publish(Subjects.ticketPsaLinked, { ticketId: row.ticketId, mspClientId: c.clientIdentifier, correlationId: row.ticketId, causationId: row.eventId },
             { psa: { system: c.system, id: c.id, number: c.number }, system: c.system, clientIdentifier: c.clientIdentifier });
+        }
+        if (result.escalation) {
+          // Same transaction as the write's bookkeeping: the escalation is published exactly once.
+          await ctx.publish(Subjects.ticketEscalated, { ticketId: row.ticketId, mspClientId: row.clientIdentifier, correlationId: row.ticketId, causationId: row.eventId }, result.escalation);
         }
         await WriteStore.done(ctx.tx, row.id, { detail: result.detail, alreadyThere: result.alreadyThere ?? false });
       });

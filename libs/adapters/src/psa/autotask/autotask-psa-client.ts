@@ -30,6 +30,7 @@ export class AutotaskPsaClient implements PsaClient {
   private readonly pageSize: number;
   private picklists: Record<'status' | 'priority' | 'queueID', Pick[]> | null = null;
   private companies: Rec[] | null = null;
+  private billingCodes: Rec[] | null = null;
 
   constructor(conn: Conn, observe?: VendorCallObserver, opts: PsaClientOptions = {}) {
     this.pageSize = opts.pageSize ?? 500;
@@ -200,11 +201,23 @@ export class AutotaskPsaClient implements PsaClient {
     return out;
   }
 
+  /** Work types are billing codes (allocation codes) in Autotask: the time entry's `billingCodeID`, by name. */
+  private async workTypeId(name: string): Promise<number> {
+    this.billingCodes ??= await this.query('BillingCodes', [{ op: 'eq', field: 'isActive', value: true }], 500);
+    const c = this.billingCodes.find((x) => str(x.name)?.toLowerCase() === name.toLowerCase());
+    if (!c) throw unknownName(V, 'work type (billing code)', name);
+    return requireNum(c.id, V, 'billing code id');
+  }
+
+  /** Covered work carries the contract (`contractID`); billable work has hours to bill; the rest is non-billable. */
   async addTimeEntry(id: string, e: PsaTimeEntry): Promise<{ id: string }> {
-    const itemId = await this.write('POST', '/TimeEntries', {
+    const body: Rec = {
       ticketID: Number(id), resourceID: await this.resourceId(e.memberIdentifier), dateWorked: `${e.start.slice(0, 10)}T00:00:00Z`,
       startDateTime: e.start, endDateTime: e.end, hoursWorked: e.hours, hoursToBill: e.billable ? e.hours : 0, summaryNotes: e.notes, isNonBillable: !e.billable,
-    });
+      billingCodeID: await this.workTypeId(e.workType),
+    };
+    if (e.agreementId) body.contractID = Number(e.agreementId);
+    const itemId = await this.write('POST', '/TimeEntries', body);
     return { id: String(itemId) };
   }
 

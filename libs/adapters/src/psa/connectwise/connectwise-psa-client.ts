@@ -137,14 +137,18 @@ export class ConnectWisePsaClient implements PsaClient {
     return (await this.all(`/service/tickets/${id}/notes`, { orderBy: 'id asc' })).map((n) => this.toNote(n));
   }
 
+  /**
+   * Covered work is entered against the agreement: `agreement` set and `billableOption` NoCharge (it shows
+   * on the agreement's invoice at no charge); other billable work is `Billable`; the rest `DoNotBill`.
+   */
   async addTimeEntry(id: string, e: PsaTimeEntry): Promise<{ id: string }> {
-    const res = await this.http.request({
-      method: 'POST', path: '/time/entries',
-      json: {
-        chargeToId: Number(id), chargeToType: 'ServiceTicket', member: { identifier: e.memberIdentifier }, timeStart: e.start, timeEnd: e.end,
-        actualHours: e.hours, billableOption: e.billable ? 'Billable' : 'DoNotBill', notes: e.notes, workType: { name: e.workType },
-      },
-    });
+    const billableOption = e.billable ? 'Billable' : e.agreementId ? 'NoCharge' : 'DoNotBill';
+    const json: Rec = {
+      chargeToId: Number(id), chargeToType: 'ServiceTicket', member: { identifier: e.memberIdentifier }, timeStart: e.start, timeEnd: e.end,
+      actualHours: e.hours, billableOption, notes: e.notes, workType: { name: e.workType },
+    };
+    if (e.agreementId) json.agreement = { id: Number(e.agreementId) };
+    const res = await this.http.request({ method: 'POST', path: '/time/entries', json });
     return { id: String(requireNum(record(res.body, V, 'time entry').id, V, 'time entry id')) };
   }
 

@@ -11,6 +11,8 @@ import { HaloTokenSource } from './halo-token';
 
 type Conn = Extract<PsaConnection, { system: 'halopsa' }>;
 const V = 'halopsa';
+/** Halo's lookup table of charge types (`GET /Lookup?lookupid=17`). */
+const HALO_CHARGE_TYPES = 17;
 
 /**
  * HaloPSA: OAuth client credentials, array upserts on POST, `pageinate/page_size/page_no` paging.
@@ -22,6 +24,7 @@ export class HaloPsaClient implements PsaClient {
   private readonly http: HttpClient;
   private readonly pageSize: number;
   private clients: Rec[] | null = null;
+  private chargeTypes: Rec[] | null = null;
 
   constructor(conn: Conn, observe?: VendorCallObserver, opts: PsaClientOptions = {}) {
     this.pageSize = opts.pageSize ?? 100;
@@ -172,13 +175,27 @@ export class HaloPsaClient implements PsaClient {
     return arr(body.actions, V, 'actions').filter((a) => (str(a.note) ?? '') !== '').map((a) => this.toNote(a, agents));
   }
 
-  /** Halo records time on actions (`timetaken`, charge vs non-charge hours). */
+  /** Charge types (Halo's lookup 17): the work type of an action's time, by name. */
+  private async chargeTypeId(name: string): Promise<number> {
+    this.chargeTypes ??= arr(await this.get('/Lookup', { lookupid: HALO_CHARGE_TYPES }), V, 'charge types');
+    const t = this.chargeTypes.find((x) => str(x.name)?.toLowerCase() === name.toLowerCase());
+    if (!t) throw unknownName(V, 'charge type', name);
+    return requireNum(t.id, V, 'charge type id');
+  }
+
+  /**
+   * Halo records time on actions: `timetaken`, the charge type (`chargerate`), chargeable vs
+   * non-chargeable hours, and the contract the time is logged against (`actioncontractid`).
+   */
   async addTimeEntry(id: string, e: PsaTimeEntry): Promise<{ id: string }> {
     const agent = await this.agentByIdentifier(e.memberIdentifier);
-    const a = await this.post('/Actions', [{
+    const item: Rec = {
       ticket_id: Number(id), outcome: 'Time Entry', note: e.notes, hiddenfromuser: true, who_agentid: agent.id, timetaken: e.hours,
+      chargerate: await this.chargeTypeId(e.workType), actisbillable: e.billable,
       actionchargehours: e.billable ? e.hours : 0, nonbilltime: e.billable ? 0 : e.hours, sendemail: false,
-    }]);
+    };
+    if (e.agreementId) item.actioncontractid = Number(e.agreementId);
+    const a = await this.post('/Actions', [item]);
     return { id: String(a.id) };
   }
 

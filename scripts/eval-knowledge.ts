@@ -15,6 +15,7 @@ import { demoClientSlugs, DEFAULT_DEMO_WORLD, markdownTreeSources } from '../ser
 import { fixedClock } from '../services/knowledge/src/domain/clock';
 import { DEFAULT_STALENESS } from '../services/knowledge/src/domain/staleness';
 import { embedderFromEnv } from '../services/knowledge/src/adapters/embedder';
+import { readExamplesFile } from '../services/knowledge/src/adapters/examples-file';
 
 interface Query { id: string; client: string; category: string; text: string; expected: string[]; origin: string; split: 'tune' | 'holdout' }
 
@@ -49,6 +50,9 @@ async function main(): Promise<void> {
       db, schema, clock: fixedClock('2026-11-30T15:00:00Z'), policy: DEFAULT_STALENESS, embedder: embedderFromEnv(),
       sources: () => markdownTreeSources(join(DEFAULT_DEMO_WORLD, 'runbooks'), demoClientSlugs()),
     });
+    // KNOWLEDGE_EVAL_WEIGHTS='{"model":3}' overrides list weights (for tuning; judge changes on the tune split only).
+    if (process.env.KNOWLEDGE_EVAL_WEIGHTS) Object.assign(app.search.weights, JSON.parse(process.env.KNOWLEDGE_EVAL_WEIGHTS) as object);
+    if (process.env.KNOWLEDGE_EVAL_SCALE) app.search.scaleByConfidence = process.env.KNOWLEDGE_EVAL_SCALE === '1';
     const reports = await app.sync.syncAll('full');
     const failed = reports.filter((r) => !r.ok);
     if (failed.length) throw new Error(`sync failed: ${failed.map((f) => `${f.scopeKey}: ${f.error}`).join('; ')}`);
@@ -57,6 +61,8 @@ async function main(): Promise<void> {
     const tickets = readFileSync(join(DEFAULT_DEMO_WORLD, 'training-tickets.jsonl'), 'utf8').split('\n').filter(Boolean)
       .map((l) => JSON.parse(l) as { id: string; category: string; summary: string; description: string });
     await app.examples.add(db, tickets.map((t) => ({ id: t.id, category: t.category, origin: 'seed', text: `${t.summary}\n${t.description}` })));
+    // The repository's generic labelled L1 tickets (written from templates, no demo-world names) always vote.
+    await app.examples.add(db, readExamplesFile(join(root, 'data/triage/l1-examples.jsonl')));
     const foldOf = new Map(tickets.map((t, i) => [t.id, i % 5]));
     // A misspelt copy (TYPO-<id>) is left out of the vote with its original.
     const heldOut = (qid: string) => {
@@ -68,7 +74,11 @@ async function main(): Promise<void> {
     const baseline = new Map<string, string[]>();
     const started = Date.now();
     for (const q of queries) {
-      desk.set(q.id, (await app.search.search({ clientIdentifier: q.client, query: q.text, limit: 5, excludeExamples: heldOut(q.id) })).map((h) => h.docId));
+      const hits = await app.search.search({ clientIdentifier: q.client, query: q.text, limit: 5, excludeExamples: heldOut(q.id) });
+      desk.set(q.id, hits.map((h) => h.docId));
+      if (process.env.KNOWLEDGE_EVAL_VERBOSE && q.split === 'tune' && !q.expected.includes(hits[0]?.docId ?? '')) {
+        for (const h of hits.slice(0, 3)) console.log(`  ${q.id} ${q.expected.includes(h.docId) ? '*' : ' '} ${h.docId} ${h.score} ${JSON.stringify(h.ranks)}`);
+      }
       baseline.set(q.id, await app.search.baseline({ clientIdentifier: q.client, query: q.text, limit: 5 }));
       deskWithCategory.set(q.id, (await app.search.search({ clientIdentifier: q.client, query: q.text, limit: 5, category: q.category as never })).map((h) => h.docId));
     }

@@ -27,8 +27,11 @@ export const KnowledgeEnv = PlatformEnv.extend({
   KNOWLEDGE_MAX_DELETE_RATIO: z.coerce.number().min(0).max(1).default(0.5),
   /** A scope whose docs system has not finished within this time fails; its last good index keeps serving. */
   KNOWLEDGE_SYNC_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
-  /** Labelled tickets (JSON Lines with summary, description, category) seeding the category vote. */
-  KNOWLEDGE_EXAMPLES_FILE: z.string().default('sandbox/seed/demo-msp/training-tickets.jsonl'),
+  /**
+   * Labelled tickets (JSON Lines with id, summary, description, category) seeding the category vote and the
+   * category model; comma-separated. Default: the demo world's tickets and the repository's generic L1 examples.
+   */
+  KNOWLEDGE_EXAMPLES_FILE: z.string().default('sandbox/seed/demo-msp/training-tickets.jsonl,data/triage/l1-examples.jsonl'),
   /** Triaged tickets at or above this confidence become examples for the category vote. */
   KNOWLEDGE_LEARN_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85),
   OPENAI_API_KEY: z.string().optional(),

@@ -77,7 +77,8 @@ export class KnowledgeModule implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap(): Promise<void> {
     // Seed examples for the category vote (idempotent upsert); the desk's own triaged tickets add more.
-    const examples = readExamplesFile(join(process.cwd(), this.env.KNOWLEDGE_EXAMPLES_FILE));
+    const examples = this.env.KNOWLEDGE_EXAMPLES_FILE.split(',').map((f) => f.trim()).filter(Boolean)
+      .flatMap((f) => readExamplesFile(join(process.cwd(), f)));
     if (examples.length) await this.app.examples.add(this.app.db, examples);
     this.scheduler.start(this.env.KNOWLEDGE_SYNC_ON_START);
   }

@@ -4,6 +4,7 @@ import { cosine, RankedList, reciprocalRankFusion } from '../domain/rrf';
 import { Db } from '../persistence/db';
 import { queryWords, ScoredRow, SearchScope, SearchStore } from '../persistence/search-store';
 import { ExampleStore } from '../persistence/example-store';
+import { CategoryModel, CategoryScore } from '../domain/category-model';
 import { KnowledgeMetrics, noMetrics } from './ports';
 
 export interface SearchOptions {
@@ -27,7 +28,12 @@ const keyOf = (r: { scopeKey: string; docId: string }) => `${r.scopeKey}\u0000${
  */
 export class SearchService {
   /** RRF weight of each ranked list (tuned on the labelled query set, see scripts/eval-knowledge.ts). */
-  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 0.5 };
+  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 0.5, model: 0.5 };
+  /** Trained category models by the example ids they leave out ('' = none), with the example version they saw. */
+  private readonly models = new Map<string, { model: Promise<CategoryModel>; version: number; at: number }>();
+  /** Retrain at least this often even without local adds (another replica may have added examples). */
+  modelMaxAgeMs = 60_000;
+  scaleByConfidence = true;
   constructor(
     private readonly db: Db,
     private readonly store: SearchStore,
@@ -46,11 +52,12 @@ export class SearchService {
     // A ticket's first line (its summary) says what it is about; the body adds names, hosts and noise.
     const firstLine = text.split('\n', 1)[0]!.trim();
     const head = this.weights.summary > 0 && firstLine && firstLine.length < text.trim().length ? firstLine : null;
-    const [scored, headScored, emb, votes] = await Promise.all([
+    const [scored, headScored, emb, votes, predicted] = await Promise.all([
       this.store.rank(this.db, scope, text, fixes),
       head ? this.store.rank(this.db, scope, head, fixes) : Promise.resolve(null),
       this.embeddingList(scope, text),
       this.categoryVotes(scope, text, req.excludeExamples ?? []),
+      this.predictCategory(scope, text, req.excludeExamples ?? []),
     ]);
     const ordered = (score: (r: ScoredRow) => number) => scored.filter((r) => score(r) > 0)
       .sort((a, b) => score(b) - score(a) || a.docId.localeCompare(b.docId)).slice(0, this.opts.depth);
@@ -76,7 +83,16 @@ export class SearchService {
       const cat = scored.filter((r) => r.category && votes.has(r.category))
         .map((r) => ({ key: keyOf(r), vote: votes.get(r.category!)! }))
         .sort((a, b) => b.vote - a.vote || (lexical.get(a.key) ?? 1e9) - (lexical.get(b.key) ?? 1e9));
-      lists.push({ name: 'category', keys: cat.map((c) => c.key), weight: this.weights.category });
+      const total = [...votes.values()].reduce((a, b) => a + b, 0) || 1;
+      lists.push({ name: 'category', keys: cat.map((c) => c.key), weight: this.weights.category, scales: this.scaleByConfidence ? cat.map((c) => c.vote / total) : undefined });
+    }
+    if (predicted?.length) {
+      const lexical = new Map(fts.map((r, i) => [keyOf(r), i]));
+      const p = new Map(predicted.map((c) => [c.category, c.p]));
+      const cat = scored.filter((r) => r.category && (p.get(r.category) ?? 0) > 0.01)
+        .map((r) => ({ key: keyOf(r), p: p.get(r.category!)! }))
+        .sort((a, b) => b.p - a.p || (lexical.get(a.key) ?? 1e9) - (lexical.get(b.key) ?? 1e9));
+      lists.push({ name: 'model', keys: cat.map((c) => c.key), weight: this.weights.model, scales: this.scaleByConfidence ? cat.map((c) => c.p) : undefined });
     }
     const fused = reciprocalRankFusion(lists, this.opts.rrfK).slice(0, limit);
     const keys = fused.map((f) => {
@@ -104,6 +120,38 @@ export class SearchService {
   private async categoryVotes(scope: SearchScope, text: string, exclude: string[]): Promise<Map<string, number> | null> {
     if (!this.examples || scope.category) return null;
     return this.examples.vote(this.db, text, this.weights.neighbours, exclude);
+  }
+
+  /** The category model's guess (null when there are no examples, a category is given, or the model is off). */
+  private async predictCategory(scope: SearchScope, text: string, exclude: string[]): Promise<CategoryScore[] | null> {
+    if (!this.examples || scope.category || this.weights.model <= 0) return null;
+    const model = await this.categoryModel(this.examples, exclude);
+    return model.predict(text);
+  }
+
+  /**
+   * The model trained on the examples (minus `exclude`), shared by concurrent searches. Retrained when examples
+   * were added here (at most every few seconds: a busy desk adds one per triaged ticket) and at least every
+   * `modelMaxAgeMs` (another replica may have added some).
+   */
+  private categoryModel(examples: ExampleStore, exclude: string[]): Promise<CategoryModel> {
+    const key = [...exclude].sort().join('\u0000');
+    const cached = this.models.get(key);
+    const age = cached ? Date.now() - cached.at : Infinity;
+    if (cached && age < this.modelMaxAgeMs && (cached.version === examples.version || age < 5_000)) return cached.model;
+    const version = examples.version;
+    const model = examples.all(this.db).then((rows) => {
+      const skip = new Set(exclude);
+      return CategoryModel.train(rows.filter((e) => !skip.has(e.id)));
+    });
+    // The previous model keeps serving if loading the examples fails.
+    const entry = { model: cached ? model.catch(() => cached.model) : model, version, at: Date.now() };
+    this.models.set(key, entry);
+    // A failed load is not cached: the next search tries again.
+    model.catch(() => {
+      if (this.models.get(key) === entry) this.models.delete(key);
+    });
+    return entry.model;
   }
 
   private async embeddingList(scope: SearchScope, text: string): Promise<string[] | null> {

@@ -3,6 +3,8 @@ export interface RankedList {
   name: string;
   keys: string[];
   weight?: number;
+  /** Per-item multiplier of the weight (same order as keys), e.g. how sure a classifier is of the item's class. */
+  scales?: number[];
 }
 
 export interface Fused {
@@ -14,7 +16,8 @@ export interface Fused {
 
 /**
  * Reciprocal-rank fusion: score = Σ weight / (k + rank). Only ranks matter, so lists with incomparable
- * scores (ts_rank_cd, trigram similarity, cosine) combine without calibration. Ties keep first-list order.
+ * scores (ts_rank_cd, trigram similarity, cosine) combine without calibration; a list may scale its items by a
+ * calibrated confidence (a category posterior). Ties keep first-list order.
  */
 export function reciprocalRankFusion(lists: RankedList[], k = 60): Fused[] {
   const byKey = new Map<string, Fused>();
@@ -30,7 +33,7 @@ export function reciprocalRankFusion(lists: RankedList[], k = 60): Fused[] {
       }
       if (f.ranks[list.name] !== undefined) return;
       f.ranks[list.name] = i + 1;
-      f.score += w / (k + i + 1);
+      f.score += (w * (list.scales?.[i] ?? 1)) / (k + i + 1);
     });
   }
   const firstSeen = new Map(order.map((k2, i) => [k2, i]));

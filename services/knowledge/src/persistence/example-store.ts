@@ -10,12 +10,15 @@ export interface Example {
 /** Labelled ticket texts and the nearest-neighbour category vote over them. */
 export class ExampleStore {
   private readonly s: string;
+  /** Bumped by every add in this process: models trained on the examples know when to retrain. */
+  version = 0;
 
   constructor(schema: string) {
     this.s = `"${assertSchemaName(schema)}"`;
   }
 
   async add(sql: Sql, examples: Example[]): Promise<void> {
+    this.version++;
     for (let i = 0; i < examples.length; i += 500) {
       const batch = examples.slice(i, i + 500);
       await sql.query(
@@ -24,6 +27,11 @@ export class ExampleStore {
          ON CONFLICT (id) DO UPDATE SET category = EXCLUDED.category, origin = EXCLUDED.origin, text = EXCLUDED.text, at = now()`,
         [batch.map((e) => e.id), batch.map((e) => e.category), batch.map((e) => e.origin), batch.map((e) => e.text.slice(0, 20000))]);
     }
+  }
+
+  /** Every example's label and text (the category model is trained in memory; texts are capped at 20 kB). */
+  async all(sql: Sql): Promise<Array<{ id: string; category: string; text: string }>> {
+    return sql.query(`SELECT id, category, text FROM ${this.s}.example ORDER BY id`);
   }
 
   async count(sql: Sql): Promise<number> {

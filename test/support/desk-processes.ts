@@ -38,6 +38,8 @@ export interface DeskOptions {
 
 interface Proc {
   name: ProcName;
+  /** Replica number for extra replicas (addReplica); absent for the first. */
+  replica?: number;
   port: number;
   child: ChildProcess | null;
   log: string[];
@@ -57,7 +59,17 @@ export interface DeskProcesses {
   logs(name: ProcName, lines?: number): string;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   restart(name: ServiceName): Promise<void>;
+  /** Starts one more replica of a service (same run, own port); stopped with the desk. */
+  addReplica(name: ServiceName): Promise<Replica>;
   stop(): Promise<void>;
+}
+
+/** An extra replica of a service started by `addReplica`. */
+export interface Replica {
+  url: string;
+  logs(lines?: number): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
 }
 
 const KEEP_LINES = 400;
@@ -167,7 +179,9 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
     }
   };
 
+  const extras: Proc[] = [];
   const stop = async () => {
+    await Promise.all(extras.map((p) => stopProc(p)));
     const all = [...procs.values()];
     await Promise.all(all.filter((p) => p.name !== 'sandbox').map((p) => stopProc(p)));
     await Promise.all(all.filter((p) => p.name === 'sandbox').map((p) => stopProc(p)));
@@ -211,6 +225,23 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
       await stopProc(p);
       spawnProc(p);
       await waitReady(`${urlOf(name)}${readyPath(name)}`, p, timeout);
+    },
+    addReplica: async (name) => {
+      const p: Proc = { name, replica: extras.filter((x) => x.name === name).length + 2, port: await freePort(), child: null, log: [] };
+      extras.push(p);
+      const url = `http://127.0.0.1:${p.port}`;
+      spawnProc(p);
+      await waitReady(`${url}${readyPath(name)}`, p, timeout);
+      return {
+        url,
+        logs: (lines = 50) => p.log.slice(-lines).join('\n'),
+        kill: (signal = 'SIGKILL') => stopProc(p, signal),
+        restart: async () => {
+          await stopProc(p);
+          spawnProc(p);
+          await waitReady(`${url}${readyPath(name)}`, p, timeout);
+        },
+      };
     },
     stop,
   };

@@ -135,6 +135,8 @@ export class ConversationService {
     const { ticket, triage, runbook } = evt.payload;
     if (!GUIDANCE_INSTEAD_OF.has(decision.reason) || decision.security) return `escalation reason ${decision.reason} needs a human`;
     if (!this.d.categories.includes(triage.category)) return `category ${triage.category} is not a guidance category`;
+    // Shadow mode: a technician reviews what the desk would do, guidance included.
+    if (triage.route.decision !== 'autonomous') return `route ${triage.route.decision}: a technician decides`;
     if (ticket.channel === 'alert' || ticket.alert) return 'monitoring alerts have no user to guide';
     const blocked = guidanceBlocked(runbook);
     if (blocked) return blocked;

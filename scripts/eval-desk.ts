@@ -50,6 +50,9 @@ const TIMEOUT_S = Number(opt('timeout', '150'));
 const APPROVE = opt('approve', 'always');
 const VERBOSE = argv.includes('--verbose');
 const OUT = opt('out', '');
+// Connections per service: six services at the default pool of 10 plus other work on a shared PostgreSQL
+// (max_connections 100) run out of connections ("too many clients"), and those tickets are scored as lost.
+process.env.DB_POOL_SIZE ??= opt('db-pool', '5');
 const ALERT_TOKEN = process.env.INTAKE_ALERT_TOKEN ?? 'sandbox-alert-token-0123456789';
 const FINAL = new Set(['resolved', 'escalated', 'closed', 'duplicate']);
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -208,8 +211,15 @@ class Evaluation {
           p.state = st?.state ?? null;
           p.reason = st?.reason ?? null;
           if (p.state && FINAL.has(p.state)) break;
+          // A dated offboarding stays planned until its date: the desk's answer is already final.
+          if (isScheduled(p)) break;
           if (p.state === 'awaiting_verification' && !answeredCode) answeredCode = await this.answerCode(t, p, since);
-          if (p.state === 'awaiting_approval' && !approved) approved = await this.approve(t, p);
+          if (p.state === 'awaiting_approval' && !approved) approved = await this.approve(t, p, deadline);
+          if (p.state === 'waiting_on_client') {
+            // Guidance sent to the user: the simulator does not play answers to guidance, so nobody will answer.
+            p.played.push('guidance sent: not answered (the simulator does not play guidance replies)');
+            break;
+          }
         }
         await sleep(700);
       }
@@ -235,7 +245,7 @@ class Evaluation {
     return r !== null;
   }
 
-  private async approve(t: TrainingTicket, p: Played): Promise<boolean> {
+  private async approve(t: TrainingTicket, p: Played, deadline: number): Promise<boolean> {
     const c = await this.caseOf(p.deskTicketId!);
     const ids = c?.plan.identity?.approval?.approverContactIds ?? [];
     const affected = t.affectedUpn ? this.sim.contactByUpn(t.affectedUpn) : null;
@@ -247,6 +257,9 @@ class Evaluation {
       p.played.push('approval requested: nobody answered');
       return true;
     }
+    // The approver quotes the PSA ticket number from the notification, which exists only once psa-writer
+    // has created the PSA ticket (mail tickets): until then there is nothing to reply to yet.
+    if (!link && Date.now() < deadline - 20_000) return false;
     const number = link?.number ?? link?.id ?? '';
     const r = await this.sim.replyByEmail(approver.email, `RE: Ticket #${number} ${t.summary}`, 'Approved - go ahead.\n\nThanks');
     p.played.push(`approved by e-mail from ${approver.firstName} ${approver.lastName} (Ticket #${number}; intake: ${fieldIn(r.responseBody, 'outcome') ?? r.status ?? '?'}${fieldIn(r.responseBody, 'ticketId') === p.deskTicketId ? ', threaded' : ', NOT threaded'})`);
@@ -269,12 +282,15 @@ class Evaluation {
     if (esc[0]?.reason) p.reason = esc[0].reason;
     const link = await this.psaOf(p.deskTicketId);
     if (link) p.psa = await this.psa.view(link).catch(() => null);
-    // A dated offboarding is planned and run by the desk's own clock at that time: no technician involved.
-    const scheduled = p.state === 'planned' && /^scheduled for /.test(p.reason ?? '');
-    if (p.state === 'resolved' || p.state === 'closed' || p.state === 'duplicate' || scheduled) p.outcome = 'autonomous';
+    if (p.state === 'resolved' || p.state === 'closed' || p.state === 'duplicate' || isScheduled(p)) p.outcome = 'autonomous';
     else if (p.state === 'escalated') p.outcome = 'escalate';
     else p.outcome = 'pending';
   }
+}
+
+/** A dated offboarding is planned and run by the desk's own clock at that time: no technician involved. */
+function isScheduled(p: Pick<Played, 'state' | 'reason'>): boolean {
+  return p.state === 'planned' && /^scheduled for /.test(p.reason ?? '');
 }
 
 function fieldIn(body: string | undefined, field: string): string | null {

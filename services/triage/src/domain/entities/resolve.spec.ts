@@ -75,3 +75,39 @@ describe('entity resolution (demo world directories)', () => {
     expect(r.protectedTarget).toMatch(/shared account/);
   });
 });
+
+describe('shared computers named by their place, titles by their short name', () => {
+  const dev = (r: ReturnType<typeof resolveEntities>) => r.entities.filter((e) => e.kind === 'device').map((e) => e.ref);
+  const sw = (r: ReturnType<typeof resolveEntities>) => r.entities.filter((e) => e.kind === 'software').map((e) => e.ref);
+
+  it('finds the one computer whose every place part is written ("Cedar Hill front desk" → CDG-CH-FD01)', () => {
+    const r = resolveEntities(input({ fromEmail: 'kevin.oneil@contoso-dental.example', category: 'printer', summary: 'Printing stuck', description: 'Nothing prints at the Cedar Hill front desk, jobs are queued.' }), WORLD);
+    expect(dev(r)).toEqual(['CDG-CH-FD01']);
+  });
+
+  it('uses the number written after the place ("kiosk 2") and never guesses between look-alikes', () => {
+    const two = resolveEntities(input({ fromEmail: 'linda.carver@tailspin-mfg.example', category: 'printer', description: 'Kiosk 2 cannot print the pick list.' }), WORLD);
+    expect(dev(two)).toEqual(['TSP-KIOSK-02']);
+    const any = resolveEntities(input({ fromEmail: 'linda.carver@tailspin-mfg.example', category: 'printer', description: 'One of the kiosks cannot print.' }), WORLD);
+    expect(dev(any)).toEqual([]);
+    const lakeview = resolveEntities(input({ fromEmail: 'kevin.oneil@contoso-dental.example', category: 'printer', description: 'The front desk cannot print.' }), WORLD);
+    expect(dev(lakeview)).toEqual([]);
+  });
+
+  it('never names a device by place for account work', () => {
+    const r = resolveEntities(input({ fromEmail: 'kevin.oneil@contoso-dental.example', category: 'password_reset', description: 'Password expired on the Cedar Hill front desk.' }), WORLD);
+    expect(dev(r)).toEqual([]);
+  });
+
+  it('resolves a title by its one distinctive word or its vendor and a word ("Chrome", "Adobe Reader")', () => {
+    const chrome = resolveEntities(input({ fromEmail: 'william.brooks@alderbrooks-cpa.example', category: 'software_install', description: 'Please install Chrome on my laptop.' }), WORLD);
+    expect(sw(chrome)).toEqual(['Google Chrome']);
+    const reader = resolveEntities(input({ fromEmail: 'kevin.oneil@contoso-dental.example', category: 'software_reinstall', description: 'Adobe Reader crashes on my laptop.' }), WORLD);
+    expect(sw(reader)).toEqual(['Adobe Acrobat Reader']);
+  });
+
+  it('leaves a common word unresolved ("card reader" is no Acrobat Reader)', () => {
+    const card = resolveEntities(input({ fromEmail: 'kevin.oneil@contoso-dental.example', category: 'hardware', description: 'The card reader on my laptop is broken.' }), WORLD);
+    expect(sw(card)).toEqual([]);
+  });
+});

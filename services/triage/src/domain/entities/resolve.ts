@@ -2,6 +2,7 @@ import { ResolvedEntity, TicketCategory } from '@desk/contracts';
 import { ClientDirectory, DirContact, PRIVILEGED_GROUP_NAME } from './directory';
 import { cachedRegex, escapeRegex } from './text-match';
 import { AffectedUser, findPeople, resolveAffected } from './people';
+import { deviceByPlace } from './places';
 import { resolveDevices, resolveGroups, resolveServices, resolveSoftware, unlistedPrivilegedGroups } from './things';
 
 export interface EntityInput {
@@ -68,8 +69,11 @@ export function resolveClient(input: Pick<EntityInput, 'clientIdentifier' | 'fro
   return { client: null, how: input.clientIdentifier ? `unknown PSA company "${input.clientIdentifier}"` : 'no PSA company, sender domain or device matched a client' };
 }
 
+const DEVICE_CATEGORIES_LIST: TicketCategory[] = ['printer', 'wifi_connectivity', 'hardware', 'service_restart', 'software_install', 'software_reinstall'];
+/** Categories whose fix runs on a computer: a shared computer named by its place is the target. */
+const PLACE_CATEGORIES: ReadonlySet<TicketCategory> = new Set<TicketCategory>([...DEVICE_CATEGORIES_LIST, 'email_issue', 'vpn_connectivity']);
 const PERSONLESS: ReadonlySet<TicketCategory> = new Set<TicketCategory>(['onboarding', 'other']);
-const DEVICE_CATEGORIES: ReadonlySet<TicketCategory> = new Set<TicketCategory>(['printer', 'wifi_connectivity', 'hardware', 'service_restart', 'software_install', 'software_reinstall']);
+const DEVICE_CATEGORIES: ReadonlySet<TicketCategory> = new Set<TicketCategory>(DEVICE_CATEGORIES_LIST);
 const SHARED_PLACE = /\b(front desk(?! \d)|kiosks?|operatory|lobby|shop floor|loaner|shared (pc|computer|printer)|everyone|nobody|whole (office|floor|team|building)|east side|west side|servers?|guests?|events?)\b/i;
 const PERSONAL = /\b(my|his|her) (own |work |new )?(laptop|computer|pc|desktop|phone|headset|monitor|keyboard|mouse|machine|workstation)\b/i;
 
@@ -140,6 +144,10 @@ function resolveAll(input: EntityInput, dirs: readonly ClientDirectory[]): Resol
   const groupEntities = [...resolveGroups(text, dir, input.category === 'group_membership' || input.category === 'distribution_list'), ...unlistedPrivilegedGroups(text, dir)];
   entities.push(...groupEntities);
   const devices = resolveDevices(text, dir, input.alertDevice, affected.upn ?? requester?.upn ?? null, dir.groups.map((g) => g.name));
+  if (PLACE_CATEGORIES.has(input.category) && !devices.some((d) => d.ref)) {
+    const placed = deviceByPlace(text, dir);
+    if (placed) devices.push(placed);
+  }
   entities.push(...devices);
   entities.push(...resolveSoftware(text, dir, input.category === 'software_install' || input.category === 'software_reinstall'));
   const alertHost = input.alertDevice ?? devices.find((d) => d.ref)?.ref ?? null;

@@ -67,11 +67,44 @@ export function resolveSoftware(text: string, dir: ClientDirectory, wantsSoftwar
     } else {
       out.push({ kind: 'software', mention: best.s.name, ref: best.s.name, confidence: round(0.6 + 0.4 * best.share), note: best.s.approved ? null : 'in the catalog but not approved' });
     }
+  } else if (byShortName(text, dir)) {
+    out.push(byShortName(text, dir)!);
   } else if (wantsSoftware) {
     const m = /\b(?:install|reinstall|re-install|repair|need|get|add|download|put)\s+(?:the\s+)?(?:latest\s+)?([A-Z][\w.+-]*(?:\s+[A-Z0-9][\w.+-]*){0,3})/.exec(text);
     if (m) out.push({ kind: 'software', mention: m[1]!, ref: null, confidence: 0, note: 'not in the client software catalog (not approved)' });
   }
   return out;
+}
+
+/** Words of product names that also mean other things ("card reader", "shared drive", "media player"). */
+const COMMON_PRODUCT_WORDS = new Set(['reader', 'viewer', 'manager', 'designer', 'player', 'media', 'practice', 'imaging', 'billing', 'secure', 'drive',
+  'workplace', 'apps', 'business', 'enterprise', 'tax', 'pro', 'desktop', 'accountant', 'server', 'express', 'agent', 'add', 'in', 'outlook', 'office',
+  'vpn', 'crm', 'dms', 'mes', 'cam', 'uploader', 'google', 'cisco', 'sonicwall', 'zoom', 'teams', 'client', 'shopfloor', 'floor', 'shop']);
+
+/**
+ * The short names people use for a catalog title: its one distinctive word ("DentaChart", "Chrome",
+ * "NetExtender"), or its vendor and a further word ("Adobe Reader" for Adobe Acrobat Reader). Only a
+ * word no other title of the client shares counts, so "LexFile" (two titles) stays unresolved.
+ */
+function byShortName(text: string, dir: ClientDirectory): Entity | null {
+  const t = ` ${norm(text)} `;
+  const has = (w: string) => t.includes(` ${w} `);
+  const hits = new Map<string, { s: (typeof dir.software)[number]; mention: string }>();
+  for (const s of dir.software) {
+    const toks = significantTokens(s.name);
+    const vendor = norm(s.name).split(' ')[0]!;
+    const unique = toks.filter((k) => k.length >= 5 && !COMMON_PRODUCT_WORDS.has(k) && !dir.software.some((o) => o !== s && significantTokens(o.name).includes(k)));
+    const word = unique.find(has);
+    if (word) { hits.set(s.name, { s, mention: word }); continue; }
+    // "Adobe Reader": the vendor and a word of this title that no other title of that vendor has.
+    const sameVendor = dir.software.filter((o) => o !== s && norm(o.name).split(' ')[0] === vendor);
+    const own = toks.filter((k) => k !== vendor && !sameVendor.some((o) => significantTokens(o.name).includes(k)));
+    const second = own.find(has);
+    if (vendor.length >= 4 && has(vendor) && second && toks.length >= 2) hits.set(s.name, { s, mention: `${vendor} ${second}` });
+  }
+  if (hits.size !== 1) return null;
+  const [{ s, mention }] = [...hits.values()];
+  return { kind: 'software', mention, ref: s.name, confidence: 0.75, note: s.approved ? 'named by its short name' : 'in the catalog but not approved' };
 }
 
 const GENERIC_GROUP_TOKENS = new Set(['all', 'staff', 'team', 'users', 'group', 'list', 'access', 'the', 'and', 'of', 'v', 'members']);

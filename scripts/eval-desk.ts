@@ -1,7 +1,7 @@
 /**
  * `npm run eval:desk`: the black-box evaluation of the whole desk on the labeled training tickets.
  *
- *   npm run eval:desk -- [--limit 20] [--rate 0.5] [--concurrency 4] [--timeout 150] [--approve always|never] [--verbose]
+ *   npm run eval:desk -- [--limit 20] [--rate 0.5] [--concurrency 4] [--timeout 150] [--approve always|never] [--warmup 30] [--db-pool 5] [--verbose]
  *
  * Starts an isolated desk (sandbox + six services, built dist/), registers intake with every PSA and RMM
  * and as the sandbox's inbound SMS/e-mail target, then submits each ticket the way it would arrive
@@ -48,6 +48,7 @@ const RATE = Number(opt('rate', '0.5'));
 const CONCURRENCY = Number(opt('concurrency', '4'));
 const TIMEOUT_S = Number(opt('timeout', '150'));
 const APPROVE = opt('approve', 'always');
+const WARMUP_S = Number(opt('warmup', '30'));
 const VERBOSE = argv.includes('--verbose');
 const OUT = opt('out', '');
 // Connections per service: six services at the default pool of 10 plus other work on a shared PostgreSQL
@@ -417,6 +418,9 @@ async function main(): Promise<void> {
   try {
     const ev = new Evaluation(desk);
     await ev.wire();
+    // "Ready" answers before the first tickets' cold paths (directories, model, vendor tokens) have run; on a
+    // busy machine the first inbound deliveries then outlast the sandbox's 10 s webhook timeout and are lost.
+    await sleep(WARMUP_S * 1000);
     const rows: Played[] = [];
     const inFlight = new Set<Promise<void>>();
     for (const t of tickets) {

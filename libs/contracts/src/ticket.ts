@@ -114,6 +114,18 @@ export const DocumentRef = z.object({
 });
 export type DocumentRef = z.infer<typeof DocumentRef>;
 
+/**
+ * A child ticket a runbook asks for (e.g. onboarding: hardware and licences for the new hire), from the
+ * runbook header's `childTickets`. Opened under the ticket in the client's PSA.
+ */
+export const ChildTicketSpec = z.object({
+  summary: z.string().min(1).max(100),
+  /** Board / queue / team by name; absent = the PSA's default board. */
+  board: z.string().min(1).nullable().default(null),
+  description: z.string().nullable().default(null),
+});
+export type ChildTicketSpec = z.infer<typeof ChildTicketSpec>;
+
 export const RunbookResolution = z.object({
   category: RunbookCategory.nullable(),
   /** Usable automation headers (possibly several: e.g. group add and group remove documents). */
@@ -129,6 +141,8 @@ export const RunbookResolution = z.object({
   usable: z.boolean(),
   reasons: z.array(z.string()),
   gaps: z.array(z.enum(['no_runbook', 'stale', 'malformed_header', 'no_automation'])).default([]),
+  /** Child tickets the applicable runbooks ask for (optional: absent = none). */
+  childTickets: z.array(ChildTicketSpec).optional(),
 });
 export type RunbookResolution = z.infer<typeof RunbookResolution>;
 

@@ -16,6 +16,7 @@ import { readExamplesFile } from './adapters/examples-file';
 import { DocsSource } from './adapters/docs-source';
 import { fromDataSource } from './persistence/typeorm-db';
 import { KnowledgeInit1764460000000 } from './persistence/migrations/1764460000000-knowledge-init';
+import { RunbookChildTickets1764600000003 } from './persistence/migrations/1764600000003-runbook-child-tickets';
 import { TicketTriagedHandler } from './handlers/ticket-triaged.handler';
 import { TicketEscalatedHandler } from './handlers/ticket-escalated.handler';
 import { KnowledgeSearchHandler } from './handlers/knowledge-search.handler';
@@ -41,7 +42,7 @@ function pinoLog(logger: DeskLogger): Log {
 }
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'knowledge', env: KnowledgeEnv, migrations: [KnowledgeInit1764460000000] })],
+  imports: [PlatformModule.forService({ name: 'knowledge', env: KnowledgeEnv, migrations: [KnowledgeInit1764460000000, RunbookChildTickets1764600000003] })],
   controllers: [TicketTriagedHandler, TicketEscalatedHandler, KnowledgeSearchHandler, KnowledgeController],
   providers: [
     { provide: KNOWLEDGE_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as KnowledgeEnv },

@@ -94,6 +94,13 @@ test('a triaged ticket gets the client runbook, with the documents used and why'
   expect(evt.payload.runbook.prose.prerequisites).toMatch(/approv/i);
 });
 
+test('the runbook header\'s child tickets travel with the resolution (synced from the docs system, stored, resolved)', async () => {
+  const ticketId = await publishTriaged('ContosoDental', 'onboarding', 'New hire starting Monday');
+  const evt = await waitFor(() => resolved.get(ticketId));
+  expect(evt.payload.runbook.childTickets?.map((c) => c.summary)).toEqual(['New hire: laptop, phone and peripherals', 'New hire: line-of-business application accounts']);
+  expect(evt.payload.runbook.childTickets?.[0]).toMatchObject({ board: 'Service Desk' });
+});
+
 test('no runbook and stale runbooks are said, not hidden', async () => {
   const a = await publishTriaged('WhitfieldCrane', 'software_install', 'Please install Grammarly');
   const b = await publishTriaged('ContosoDental', 'service_restart', 'ClearView bridge stopped');

@@ -1,35 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { AdapterRegistry } from '@desk/adapters';
 import { Subjects, type PayloadInput } from '@desk/contracts';
-import type { DeskApp } from '@desk/platform';
-import { cleanup, isolatedEnv, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
-import { startTestSandbox } from '../../../sandbox/test/sandbox-harness';
+import { waitFor } from '../../../libs/platform/test/helpers';
 import { PsaSandbox, type PsaSystem } from '../../../test/e2e/psa-sandbox';
-import { PsaWriterModule } from '../src/psa-writer.module';
+import { useSandboxDesk } from './sandbox-desk';
 
 /**
  * Agreement billing through the real adapters against the sandbox PSAs: covered work is logged against the
  * client's agreement (ConnectWise agreement, HaloPSA contract, Autotask contract) with the desk's work type,
  * other work as billable with the billable work type, and a request outside the agreement is escalated.
  */
-const iso = isolatedEnv({ PSA_WRITER_POLL_MS: '50', PSA_WRITER_RETRY_BASE_MS: '100', PSA_WRITER_MAX_BACKOFF_MS: '1000', DESK_DISPATCH_POLL_MS: '0', DESK_SLA_POLL_MS: '0', DESK_FOLLOWUP_POLL_MS: '0' });
-const schema = `${iso.schemaPrefix}psa_writer`;
-let sb: Awaited<ReturnType<typeof startTestSandbox>>;
-let desk: DeskApp;
+const sd = useSandboxDesk();
 let psa: PsaSandbox;
-
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  process.env.SANDBOX_URL = sb.url;
-  desk = await startApp('psa-writer', PsaWriterModule);
-  psa = new PsaSandbox(sb.url);
-}, 90_000);
-
-afterAll(async () => {
-  await desk?.close();
-  await sb?.stop();
-  await cleanup(iso);
-}, 60_000);
+beforeAll(() => { psa = new PsaSandbox(sd.sandbox.url); });
 
 const CLIENTS: Array<{ system: PsaSystem; client: string; from: string; name: string }> = [
   { system: 'connectwise', client: 'ContosoDental', from: 'kevin.oneil@contoso-dental.example', name: 'Kevin ONeil' },
@@ -37,10 +20,6 @@ const CLIENTS: Array<{ system: PsaSystem; client: string; from: string; name: st
   { system: 'autotask', client: 'RiverbendFdn', from: 'thomas.reed@riverbend-foundation.example', name: 'Thomas Reed' },
 ];
 type Client = (typeof CLIENTS)[number];
-
-const psaId = async (ticketId: string) => (await query<{ psa_ticket_id: string }>(`SELECT psa_ticket_id FROM "${schema}".ticket_map WHERE ticket_id = $1`, [ticketId]))[0]?.psa_ticket_id;
-const pendingOf = async (ticketId: string) => Number((await query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".psa_write WHERE ticket_id = $1 AND status = 'pending'`, [ticketId]))[0]!.n);
-const failedOf = (ticketId: string) => query(`SELECT kind, last_error FROM "${schema}".psa_write WHERE ticket_id = $1 AND status = 'failed'`, [ticketId]);
 
 function inbound(c: Client, summary: string, description: string) {
   return { channel: 'email' as const, psa: null, clientIdentifier: c.client, summary, description, fromEmail: c.from, fromName: c.name, receivedAt: new Date(Date.now() - 95_000).toISOString() };
@@ -54,19 +33,12 @@ function triageOf(c: Client, category: 'printer' | 'email_issue' | 'hardware') {
   };
 }
 async function publish<S extends (typeof Subjects)[keyof typeof Subjects]>(c: Client, subject: S, ticketId: string, payload: PayloadInput<S>): Promise<void> {
-  await desk.core.uow.run((ctx) => ctx.publish(subject, { ticketId, mspClientId: c.client, correlationId: ticketId }, payload));
+  await sd.desk.core.uow.run((ctx) => ctx.publish(subject, { ticketId, mspClientId: c.client, correlationId: ticketId }, payload));
 }
-async function settled(ticketId: string): Promise<string> {
-  const id = await waitFor(() => psaId(ticketId), 30_000, 'PSA ticket');
-  await waitFor(async () => (await pendingOf(ticketId)) === 0, 60_000, 'writes drained');
-  expect(await failedOf(ticketId)).toEqual([]);
-  return id!;
-}
-
 describe.each(CLIENTS)('agreements through $system ($client)', (c) => {
   let agreementId: string;
   beforeAll(async () => {
-    const agreements = await desk.app.get(AdapterRegistry).psa(c.client).listAgreements(c.client);
+    const agreements = await sd.desk.app.get(AdapterRegistry).psa(c.client).listAgreements(c.client);
     expect(agreements.filter((a) => a.active)).toHaveLength(1);
     agreementId = agreements[0]!.id;
   });
@@ -76,7 +48,7 @@ describe.each(CLIENTS)('agreements through $system ($client)', (c) => {
     const t = inbound(c, 'Front desk printer queue stuck', 'Jobs sit in the queue since this morning.');
     await publish(c, Subjects.ticketTriaged, ticketId, { ticket: t, triage: triageOf(c, 'printer') });
     await publish(c, Subjects.ticketResolved, ticketId, { ticket: t, category: 'printer', actions: ['clear_print_queue'], evidence: [], customerMessage: 'The print queue was cleared.', internalNote: 'Queue empty', handlingSeconds: 540 });
-    const id = await settled(ticketId);
+    const id = await sd.settled(ticketId);
     const times = await psa.timeEntries({ system: c.system, id });
     expect(times).toHaveLength(1);
     expect(times[0]).toMatchObject({ agreementId, billable: false, workType: 'Automation' });
@@ -91,7 +63,7 @@ describe.each(CLIENTS)('agreements through $system ($client)', (c) => {
       summary: { asked: 'Second monitor flickers', tried: [], learned: [], context: { client: c.client, requester: c.name, affectedUser: null, assets: [], relatedTickets: [], documents: [] }, suggestedNextStep: 'Check the cable and the monitor', confidence: 0.8 },
       priorityLevel: 3, security: false,
     });
-    const id = await settled(ticketId);
+    const id = await sd.settled(ticketId);
     const times = await psa.timeEntries({ system: c.system, id });
     expect(times).toHaveLength(1);
     expect(times[0]).toMatchObject({ agreementId: null, billable: true, workType: 'Remote Support' });
@@ -101,10 +73,10 @@ describe.each(CLIENTS)('agreements through $system ($client)', (c) => {
     const ticketId = randomUUID();
     const t = inbound(c, 'Mailbox migration', 'We want to migrate all our mailboxes to a new tenant next month. Can you plan it?');
     await publish(c, Subjects.ticketTriaged, ticketId, { ticket: t, triage: triageOf(c, 'email_issue') });
-    const id = await settled(ticketId);
+    const id = await sd.settled(ticketId);
     // The escalation psa-writer raised comes back through the pipeline: summary, route, customer note, time entry.
     await waitFor(async () => (await psa.view({ system: c.system, id })).notes.some((n) => n.text.startsWith('ESCALATION SUMMARY')), 30_000, 'escalation summary');
-    await waitFor(async () => (await pendingOf(ticketId)) === 0, 60_000, 'escalation writes');
+    await waitFor(async () => (await sd.pendingOf(ticketId)) === 0, 60_000, 'escalation writes');
     const view = await psa.view({ system: c.system, id });
     const summary = view.notes.find((n) => n.text.startsWith('ESCALATION SUMMARY'))!;
     expect(summary.internal).toBe(true);

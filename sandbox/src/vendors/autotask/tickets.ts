@@ -34,7 +34,14 @@ async function validate(ctx: SandboxContext, t: Doc): Promise<string | null> {
   if (t.queueID !== null && !(await queuePicklist(ctx)).some((p) => p.value === t.queueID)) return `Value ${String(t.queueID)} for field queueID is not a valid picklist value.`;
   if (t.contactID !== null && !(await atContacts(ctx)).some((c) => c.id === t.contactID && c.companyID === t.companyID)) return `Reference value on field: contactID of type: Contact does not exist or is invalid.`;
   if (t.assignedResourceID !== null && !(await atResources(ctx)).some((r) => r.id === t.assignedResourceID)) return `Reference value on field: assignedResourceID of type: Resource does not exist or is invalid.`;
-  if (t.problemTicketId !== null && !(await ctx.store.get(TICKET_KIND, String(t.problemTicketId)))) return `Reference value on field: problemTicketId of type: Ticket does not exist or is invalid.`;
+  if (t.problemTicketId !== null) {
+    const problem = await ctx.store.get<Doc>(TICKET_KIND, String(t.problemTicketId));
+    if (!problem) return `Reference value on field: problemTicketId of type: Ticket does not exist or is invalid.`;
+    // Autotask's only ticket-to-ticket link: an Incident under a Problem ticket of the same company.
+    if (num(problem.ticketType) !== 3) return `Ticket ${String(problem.id)} is not a Problem ticket; only a Problem ticket can have incidents.`;
+    if (num(t.ticketType) !== 2) return `Only an Incident ticket can be associated with a Problem ticket.`;
+    if (problem.companyID !== t.companyID) return `The Problem ticket belongs to another company.`;
+  }
   return null;
 }
 

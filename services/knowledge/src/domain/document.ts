@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { RunbookCategory } from '@desk/contracts';
 import { BodyFormat, toCleanText } from './clean-text';
-import { AutomationBlock, parseHeader, splitFrontMatter } from './front-matter';
+import { AutomationBlock, ChildTicketBlock, parseHeader, splitFrontMatter } from './front-matter';
 import { extractSections, Sections } from './sections';
 
 export type Scope = 'client' | 'global';
@@ -25,6 +25,8 @@ export interface KnowledgeDocument {
   headerStatus: HeaderStatus;
   headerErrors: string[];
   automation: AutomationBlock | null;
+  /** Child tickets the header asks for (valid headers only). */
+  childTickets?: ChildTicketBlock[];
   owner: string | null;
   sections: Sections;
   body: string;
@@ -63,7 +65,7 @@ export function buildDocument(doc: IncomingDocument, scope: Scope, clientIdentif
     const h = header.header;
     return {
       ...base, title: h.title ?? (vendorTitle || doc.id), updated: h.updated ?? base.sourceUpdatedAt, category: h.category,
-      headerStatus: 'valid', headerErrors: [], automation: h.automation ?? null, owner: h.owner ?? null,
+      headerStatus: 'valid', headerErrors: [], automation: h.automation ?? null, childTickets: h.childTickets ?? [], owner: h.owner ?? null,
     };
   }
   if (header.status === 'malformed') {

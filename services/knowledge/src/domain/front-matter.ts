@@ -17,6 +17,17 @@ export const AutomationBlock = z.strictObject({
 });
 export type AutomationBlock = z.infer<typeof AutomationBlock>;
 
+/**
+ * `childTickets`: tickets the procedure needs opened under the request (hardware, licences, a site visit),
+ * each `{summary, board?, description?}`. Strict like the automation block: a typo must not pass silently.
+ */
+export const ChildTicketBlock = z.strictObject({
+  summary: z.string().trim().min(1).max(100),
+  board: z.string().trim().min(1).optional(),
+  description: z.string().optional(),
+});
+export type ChildTicketBlock = z.infer<typeof ChildTicketBlock>;
+
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected an ISO date')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date');
 
@@ -26,6 +37,7 @@ export const FrontMatter = z.object({
   automation: AutomationBlock.optional(),
   updated: IsoDate.optional(),
   owner: z.string().optional(),
+  childTickets: z.array(ChildTicketBlock).max(10).optional(),
 }).superRefine((fm, ctx) => {
   // Staleness decides whether automation may run, so an automated runbook must carry its date.
   if (fm.automation && !fm.updated) ctx.addIssue({ code: 'custom', path: ['updated'], message: 'required when automation is present' });

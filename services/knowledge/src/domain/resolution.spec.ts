@@ -130,3 +130,23 @@ describe('stricter rule and malformed headers', () => {
     expect(r.documents.map((d) => d.docId)).toEqual(['_global/mfa-reenrollment.md']);
   });
 });
+
+describe('child tickets from the runbook header', () => {
+  it('the MSP onboarding standard asks for its child tickets; a client runbook that replaces it decides alone', () => {
+    const std = resolve('ContosoDental', 'onboarding');
+    expect(std.childTickets?.map((c) => c.summary)).toEqual(['New hire: laptop, phone and peripherals', 'New hire: line-of-business application accounts']);
+    expect(std.childTickets?.[0]).toMatchObject({ board: 'Service Desk', description: expect.stringContaining('laptop') });
+    // Riverbend keeps its own onboarding runbook without child tickets: none are opened there.
+    expect(resolve('RiverbendFdn', 'onboarding').childTickets).toBeUndefined();
+    expect(resolve('ContosoDental', 'password_reset').childTickets).toBeUndefined();
+  });
+
+  it('a malformed childTickets entry makes the header malformed (reported, never half-used)', () => {
+    const bad = buildDocument({ id: 'x/onb.md', title: 'Onboarding', bodyFormat: 'markdown', updatedAt: '2026-10-01T00:00:00Z', url: null, clientIdentifier: 'AlderBrooks',
+      body: '---\ncategory: onboarding\nupdated: "2026-10-01"\nchildTickets:\n  - summery: "typo"\n---\n# Onboarding\n' }, 'client', 'AlderBrooks', 'markdown');
+    expect(bad.headerStatus).toBe('malformed');
+    expect(bad.headerErrors.join(' ')).toMatch(/childTickets/);
+    const r = resolve('AlderBrooks', 'onboarding', [bad]);
+    expect(r.childTickets).toBeUndefined();
+  });
+});

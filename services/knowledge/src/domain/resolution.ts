@@ -1,8 +1,8 @@
 import {
-  AutomationHeader, DocumentRef, IDENTITY_RULES, IdentityRule, RUNBOOK_CATEGORIES, RunbookCategory,
+  AutomationHeader, ChildTicketSpec, DocumentRef, IDENTITY_RULES, IdentityRule, RUNBOOK_CATEGORIES, RunbookCategory,
   RunbookResolution, TicketCategory,
 } from '@desk/contracts';
-import { AutomationBlock } from './front-matter';
+import { AutomationBlock, ChildTicketBlock } from './front-matter';
 import { HeaderStatus, Scope } from './document';
 import { Sections } from './sections';
 import { staleness, StalenessPolicy } from './staleness';
@@ -20,7 +20,21 @@ export interface ResolvableDoc {
   headerStatus: HeaderStatus;
   headerErrors: string[];
   automation: AutomationBlock | null;
+  childTickets?: ChildTicketBlock[];
   sections: Sections;
+}
+
+/** The child tickets the applicable documents ask for, once each (by summary), from valid headers only. */
+function childTicketsOf(docs: ResolvableDoc[]): ChildTicketSpec[] {
+  const out = new Map<string, ChildTicketSpec>();
+  for (const d of docs) {
+    if (d.headerStatus !== 'valid') continue;
+    for (const c of d.childTickets ?? []) {
+      const key = c.summary.toLowerCase();
+      if (!out.has(key)) out.set(key, { summary: c.summary, board: c.board ?? null, description: c.description ?? null });
+    }
+  }
+  return [...out.values()];
 }
 
 export interface ResolveInput {
@@ -206,5 +220,9 @@ export function resolveRunbook(input: ResolveInput): RunbookResolution {
 
   const automations = [...byAction.values()];
   if (automations.length === 0) reasons.push(`no usable automation for ${category} at ${who}`);
-  return { category, automations, documents, prose: proseOf(applicable, shadowed), usable: automations.length > 0, reasons, gaps: [...gaps] };
+  const childTickets = childTicketsOf(applicable);
+  return {
+    category, automations, documents, prose: proseOf(applicable, shadowed), usable: automations.length > 0, reasons, gaps: [...gaps],
+    ...(childTickets.length ? { childTickets } : {}),
+  };
 }

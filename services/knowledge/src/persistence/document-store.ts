@@ -3,7 +3,7 @@ import { KnowledgeDocument } from '../domain/document';
 import { ResolvableDoc } from '../domain/resolution';
 import { Sections } from '../domain/sections';
 import { categoryTerms } from '../domain/category-terms';
-import { AutomationBlock } from '../domain/front-matter';
+import { AutomationBlock, ChildTicketBlock } from '../domain/front-matter';
 import { assertSchemaName, Sql } from './db';
 
 interface DocRow {
@@ -19,6 +19,8 @@ interface DocRow {
   header_status: KnowledgeDocument['headerStatus'];
   header_errors: string[];
   automation: AutomationBlock | null;
+  /** Absent in the gap report's projection. */
+  child_tickets?: ChildTicketBlock[] | null;
   sections: Sections;
 }
 
@@ -54,6 +56,7 @@ export class DocumentStore {
           scopeKey, d.docId, d.scope, d.clientIdentifier, d.source, d.title, d.url, d.updated, d.sourceUpdatedAt, d.category,
           d.headerStatus, JSON.stringify(d.headerErrors), d.automation ? JSON.stringify(d.automation) : null, d.owner,
           JSON.stringify(d.sections), [...d.sections.headings, d.sections.appliesTo].join('\n'), categoryTerms(d.category), d.body, d.contentHash, embeddings?.get(d.docId) ?? null,
+          JSON.stringify(d.childTickets ?? []),
         ];
         const start = params.length;
         params.push(...row);
@@ -61,14 +64,14 @@ export class DocumentStore {
       });
       await sql.query(
         `INSERT INTO ${this.s}.document (scope_key, doc_id, scope, client_identifier, source, title, url, updated, source_updated_at,
-           category, header_status, header_errors, automation, owner, sections, headings, keywords, body, content_hash, embedding, synced_at)
+           category, header_status, header_errors, automation, owner, sections, headings, keywords, body, content_hash, embedding, child_tickets, synced_at)
          VALUES ${values.join(', ')}
          ON CONFLICT (scope_key, doc_id) DO UPDATE SET scope = EXCLUDED.scope, client_identifier = EXCLUDED.client_identifier,
            source = EXCLUDED.source, title = EXCLUDED.title, url = EXCLUDED.url, updated = EXCLUDED.updated,
            source_updated_at = EXCLUDED.source_updated_at, category = EXCLUDED.category, header_status = EXCLUDED.header_status,
            header_errors = EXCLUDED.header_errors, automation = EXCLUDED.automation, owner = EXCLUDED.owner,
            sections = EXCLUDED.sections, headings = EXCLUDED.headings, keywords = EXCLUDED.keywords, body = EXCLUDED.body,
-           content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, synced_at = now()`,
+           content_hash = EXCLUDED.content_hash, embedding = EXCLUDED.embedding, child_tickets = EXCLUDED.child_tickets, synced_at = now()`,
         params,
       );
     }
@@ -95,12 +98,12 @@ export class DocumentStore {
   async forResolution(sql: Sql, clientIdentifier: string | null, category: RunbookCategory): Promise<ResolvableDoc[]> {
     const rows = await sql.query<DocRow>(
       `SELECT scope_key, doc_id, scope, client_identifier, source, title, url, updated, category, header_status, header_errors,
-              automation, sections
+              automation, child_tickets, sections
          FROM ${this.s}.document
         WHERE category = $2 AND scope = 'client' AND client_key = lower($1::text)
        UNION ALL
        SELECT scope_key, doc_id, scope, client_identifier, source, title, url, updated, category, header_status, header_errors,
-              automation, sections
+              automation, child_tickets, sections
          FROM ${this.s}.document
         WHERE category = $2 AND scope = 'global'`,
       [clientIdentifier, category]);
@@ -124,5 +127,6 @@ function toResolvable(r: DocRow): ResolvableDoc {
     docId: r.doc_id, scope: r.scope, clientIdentifier: r.client_identifier, source: r.source, title: r.title, url: r.url,
     updated: r.updated, category: r.category, headerStatus: r.header_status, headerErrors: r.header_errors,
     automation: r.automation, sections: r.sections,
+    ...(r.child_tickets ? { childTickets: r.child_tickets } : {}),
   };
 }

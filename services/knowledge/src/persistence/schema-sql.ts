@@ -5,6 +5,9 @@ import { assertSchemaName } from './db';
  * the MSP-wide one, so two clients can never share a row. The search vector weights title (A), headings (B)
  * and body (C); the body is capped for indexing because a tsvector holds at most 1 MB.
  */
+/** The runbook header's `childTickets` per document (added after the first release: idempotent). */
+export const CHILD_TICKETS_COLUMN = (quotedSchema: string) => `ALTER TABLE ${quotedSchema}.document ADD COLUMN IF NOT EXISTS child_tickets jsonb NOT NULL DEFAULT '[]'::jsonb`;
+
 export function knowledgeSchemaSql(schemaName: string): string[] {
   const s = `"${assertSchemaName(schemaName)}"`;
   return [
@@ -43,6 +46,7 @@ export function knowledgeSchemaSql(schemaName: string): string[] {
       PRIMARY KEY (scope_key, doc_id),
       CHECK ((scope = 'global') = (client_identifier IS NULL))
     )`,
+    CHILD_TICKETS_COLUMN(s),
     `CREATE INDEX IF NOT EXISTS document_tsv_idx ON ${s}.document USING gin (tsv)`,
     `CREATE INDEX IF NOT EXISTS document_client_cat_idx ON ${s}.document (client_key, category)`,
     `CREATE INDEX IF NOT EXISTS document_global_cat_idx ON ${s}.document (category) WHERE scope = 'global'`,

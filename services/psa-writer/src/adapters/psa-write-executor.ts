@@ -92,6 +92,18 @@ export class PsaWriteExecutor {
       case 'route':
         await (await this.psa(client)).route(id, { board: op.board, ...(op.priority ? { priority: op.priority } : {}) });
         return { detail: `board ${op.board}` };
+      case 'create_child': {
+        const psa = await this.psa(client);
+        if (retry) {
+          const found = await psa.findTickets({ companyIdentifier: client.identifier, summaryContains: op.summary.slice(0, 60), limit: 25 });
+          const same = found.find((t) => norm(t.summary) === norm(op.summary) && t.parentId === id);
+          if (same) return { detail: `child ticket ${same.id} already created`, alreadyThere: true };
+        }
+        const child = await psa.createChildTicket(id, {
+          companyIdentifier: client.identifier, summary: op.summary, description: op.description, contactEmail: op.contactEmail, ...(op.board ? { board: op.board } : {}),
+        });
+        return { detail: `child ticket ${child.id} under ${id}` };
+      }
       case 'time_entry': {
         const end = new Date(op.endAt);
         // The real handling time (a zero-length entry is refused by the PSAs, hence at least a second).

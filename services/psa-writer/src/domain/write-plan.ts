@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type {
-  Envelope, InboundTicket, TicketConversationV1, TicketEscalatedV1, TicketPlannedV1, TicketResolvedV1, TicketTriagedV1,
+  Envelope, InboundTicket, RunbookResolvedV1, TicketConversationV1, TicketEscalatedV1, TicketPlannedV1, TicketResolvedV1, TicketTriagedV1,
 } from '@desk/contracts';
 import { boardForNewTicket, escalationTarget, statusForStage, STATUS } from './status-map';
 import {
@@ -17,6 +18,8 @@ export type WriteOp =
   | { kind: 'time_entry'; seconds: number; endAt: string; notes: string; coverage?: CoverageInput }
   /** Reads the client's agreements: a request outside their scope is escalated with that reason. */
   | { kind: 'coverage_check'; coverage: CoverageInput; ticket: InboundTicket; priorityLevel: number }
+  /** A child ticket under the ticket's PSA ticket, as its runbook asks (board null = the PSA's default). */
+  | { kind: 'create_child'; summary: string; description: string; board: string | null; contactEmail: string | null }
   | { kind: 'page'; subject: string; body: string };
 
 /** What agreement coverage is decided on (when the time entry is written: the agreements are read then). */
@@ -131,4 +134,23 @@ export function planEscalated(evt: Envelope<TicketEscalatedV1>, ctx: PlanContext
     { kind: 'time_entry', seconds: handled, endAt: evt.occurredAt, notes: `Desk triage and preparation before escalation (${e.reason})`, coverage: coverageOf(e.category, e.ticket) },
     page ? { kind: 'page', subject: page.subject, body: page.body } : null,
   ]);
+}
+
+/**
+ * The child tickets the ticket's runbook asks for. Keyed by desk ticket and child summary (not by event):
+ * a redelivered or repeated resolution never opens a child twice.
+ */
+export function planChildTickets(evt: Envelope<RunbookResolvedV1>): PlannedWrite[] {
+  const { ticket, runbook } = evt.payload;
+  const parentAbout = ticket.summary.trim().slice(0, 60) || 'the request';
+  return (runbook.childTickets ?? []).map((c, i) => {
+    const summary = `${c.summary} - ${parentAbout}`.slice(0, 100);
+    const requester = ticket.fromName || ticket.fromEmail ? `\nRequested by: ${[ticket.fromName, ticket.fromEmail ? `<${ticket.fromEmail}>` : null].filter(Boolean).join(' ')}` : '';
+    const description = redactCustomerText([c.description ?? c.summary, '', `Opened by the service desk under "${parentAbout}", as the runbook asks.${requester}`].join('\n'));
+    const id = createHash('sha256').update(c.summary.toLowerCase()).digest('hex').slice(0, 16);
+    return {
+      key: `${evt.ticketId}:create_child:${id}`, lane: evt.ticketId, sortAt: evt.occurredAt, opIndex: i,
+      op: { kind: 'create_child', summary, description, board: c.board, contactEmail: ticket.fromEmail },
+    };
+  });
 }

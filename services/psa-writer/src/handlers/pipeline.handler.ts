@@ -2,12 +2,12 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Counter, Histogram } from 'prom-client';
 import {
-  Subjects, type Envelope, type InboundTicket, type TicketConversationV1, type TicketEscalatedV1, type TicketPlannedV1, type TicketResolvedV1,
+  Subjects, type Envelope, type InboundTicket, type RunbookResolvedV1, type TicketConversationV1, type TicketEscalatedV1, type TicketPlannedV1, type TicketResolvedV1,
   type TicketTriagedV1,
 } from '@desk/contracts';
 import { AdapterRegistry } from '@desk/adapters';
 import { DeskContext, DeskMetrics } from '@desk/platform';
-import { planConversation, planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrite } from '../domain/write-plan';
+import { planChildTickets, planConversation, planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrite } from '../domain/write-plan';
 import { shouldPage, withinBusinessHours } from '../domain/business-hours';
 import { WriteStore } from '../adapters/write-store';
 import { WriteDrainer } from '../workers/write-drainer';
@@ -46,6 +46,14 @@ export class PipelineHandler {
   @EventPattern(Subjects.ticketTriaged)
   async triaged(@Payload() evt: Envelope<TicketTriagedV1>, @Ctx() ctx: DeskContext): Promise<void> {
     await this.queue(ctx, evt, evt.payload.ticket, evt.payload.triage.clientIdentifier, planTriaged(evt));
+  }
+
+  /** The ticket's runbook may ask for child tickets (onboarding: hardware, accounts): opened under its PSA ticket. */
+  @EventPattern(Subjects.runbookResolved)
+  async runbookResolved(@Payload() evt: Envelope<RunbookResolvedV1>, @Ctx() ctx: DeskContext): Promise<void> {
+    const writes = planChildTickets(evt);
+    if (writes.length === 0) return;
+    await this.queue(ctx, evt, evt.payload.ticket, evt.payload.triage.clientIdentifier, writes);
   }
 
   @EventPattern(Subjects.ticketPlanned)

@@ -11,6 +11,9 @@ import { type Rec, arr, num, obj, record, requireNum, splitList, str, unknownNam
 
 type Conn = Extract<PsaConnection, { system: 'autotask' }>;
 const V = 'autotask';
+/** Ticket types (picklist `ticketType`): an Incident can be linked under a Problem. */
+const AT_INCIDENT = 2;
+const AT_PROBLEM = 3;
 type Filter = Rec;
 interface Pick { value: number; label: string }
 
@@ -157,7 +160,10 @@ export class AutotaskPsaClient implements PsaClient {
       queueID: await this.pickValue('queueID', input.board ?? 'Service Desk'),
     };
     if (contact && contact.companyIdentifier.toLowerCase() === input.companyIdentifier.toLowerCase()) body.contactID = Number(contact.id);
-    if (input.parentId) body.problemTicketId = Number(input.parentId);
+    if (input.parentId) {
+      body.problemTicketId = Number(input.parentId);
+      body.ticketType = AT_INCIDENT;
+    }
     const id = await this.write('POST', '/Tickets', body);
     return this.getTicket(String(id));
   }
@@ -221,7 +227,13 @@ export class AutotaskPsaClient implements PsaClient {
     return { id: String(itemId) };
   }
 
+  /**
+   * Autotask links tickets through `problemTicketId`: an Incident (ticketType 2) under a Problem ticket
+   * (ticketType 3). The parent becomes a Problem ticket first when it is not one.
+   */
   async createChildTicket(parentId: string, input: CreatePsaTicket): Promise<PsaTicket> {
+    const parent = await this.item(`/Tickets/${parentId}`, 'ticket');
+    if (num(parent.ticketType) !== AT_PROBLEM) await this.write('PATCH', '/Tickets', { id: Number(parentId), ticketType: AT_PROBLEM });
     return this.createTicket({ ...input, parentId });
   }
 

@@ -15,7 +15,7 @@ export class KnowledgeInit1764460000000 implements MigrationInterface {
 }
 
 /** The platform's DataSource carries the service schema ("knowledge", behind DB_SCHEMA_PREFIX in tests). */
-function schemaOf(qr: QueryRunner): string {
+export function schemaOf(qr: QueryRunner): string {
   const schema = (qr.connection.options as { schema?: string }).schema;
   return schema ?? `${process.env.DB_SCHEMA_PREFIX ?? ''}knowledge`;
 }

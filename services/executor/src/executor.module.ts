@@ -39,16 +39,20 @@ class AttemptStoreLifecycle implements OnApplicationShutdown {
     },
     {
       provide: ConversationService,
-      inject: [LiveClientDirectory, DeskLogger, EXECUTOR_ENV],
-      useFactory: (directory: LiveClientDirectory, logger: DeskLogger, env: ExecutorEnv) => new ConversationService({
-        contacts: (client) => directory.contacts(client),
-        llm: env.OPENAI_API_KEY
-          ? new OpenAiReplyReader({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.DESK_REPLY_LLM_MODEL, timeoutMs: env.DESK_REPLY_LLM_TIMEOUT_MS }, (m, f) => logger.pino.warn(f, m))
-          : null,
-        categories: env.DESK_GUIDANCE_CATEGORIES,
-        maxRounds: env.DESK_CONVERSATION_MAX_ROUNDS,
-        now: () => new Date(),
-      }),
+      inject: [LiveClientDirectory, DeskLogger, DeskMetrics, EXECUTOR_ENV],
+      useFactory: (directory: LiveClientDirectory, logger: DeskLogger, metrics: DeskMetrics, env: ExecutorEnv) => {
+        const conversations = metrics.counter('desk_conversations_total', 'Guidance conversations: guidance sent and how they ended', ['client', 'outcome']);
+        return new ConversationService({
+          contacts: (client) => directory.contacts(client),
+          llm: env.OPENAI_API_KEY
+            ? new OpenAiReplyReader({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.DESK_REPLY_LLM_MODEL, timeoutMs: env.DESK_REPLY_LLM_TIMEOUT_MS }, (m, f) => logger.pino.warn(f, m))
+            : null,
+          categories: env.DESK_GUIDANCE_CATEGORIES,
+          maxRounds: env.DESK_CONVERSATION_MAX_ROUNDS,
+          now: () => new Date(),
+          count: (client, outcome) => conversations.inc({ client, outcome }),
+        });
+      },
     },
     {
       provide: ExecutorService,

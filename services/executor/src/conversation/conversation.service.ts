@@ -24,6 +24,8 @@ export interface ConversationDeps {
   categories: readonly string[];
   maxRounds: number;
   now: () => Date;
+  /** desk_conversations_total{client,outcome}: guidance_sent, answered, resolved, escalated, handed_over. */
+  count?: (client: string, outcome: string) => void;
 }
 
 /**
@@ -57,6 +59,7 @@ export class ConversationService {
       why: [`instead of escalating (${decision.reason}: ${decision.reasons[0] ?? ''}): the runbook has steps for the user`],
       evidence: { source: guidance.source, steps: guidance.steps, facts: guidance.facts, answered: guidance.answer !== null, documents: state.documents, maxRounds: state.maxRounds },
     });
+    this.d.count?.(client, 'guidance_sent');
     await this.publish(scope, { state, clientIdentifier: client, correlationId: evt.correlationId, context, createdAt: now.toISOString() }, 'guidance', message,
       `Guidance sent to the user from ${state.documents.map((d) => `"${d}"`).join(', ')} (${guidance.source === 'section' ? 'the runbook\'s user section' : 'user-facing lines of the runbook'}) instead of escalating: ${decision.reasons.join('; ')}.\nWaiting on the user; reminders and the close follow the client's schedule.`);
     return true;
@@ -82,6 +85,8 @@ export class ConversationService {
       evidence: { channel: r.channel, fromEmail: r.fromEmail, fromMember: r.fromMember, intent: reading.intent, round: stored.state.round, maxRounds: stored.state.maxRounds },
     });
     await this.apply(scope, stored, step);
+    const outcome = { resolve: 'resolved', escalate: 'escalated', answer: 'answered', none: step.state.status === 'handed_over' && stored.state.status !== 'handed_over' ? 'handed_over' : null }[step.effect.kind];
+    if (outcome) this.d.count?.(stored.clientIdentifier, outcome);
     return true;
   }
 

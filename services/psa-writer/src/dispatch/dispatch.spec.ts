@@ -47,6 +47,10 @@ describe('dispatch: who takes the ticket', () => {
     ['monitoring alert: Alerts board, L2 first', { monitoring: true, category: 'service_restart', reason: 'no_runbook' }, team(), 'mlindqvist', 'Alerts'],
     ['nobody but the manager and the automation: manager', {}, team({}, ['jreyes', 'pnguyen', 'tcallahan', 'aokafor', 'mlindqvist', 'sfarrell', 'kwatanabe']), 'dmercer', 'Escalations'],
     ['night, nobody on call fits: the day pick owns it (never unassigned)', { at: SUN_0300 }, team({ pnguyen: { onCall: false }, aokafor: { onCall: false }, kwatanabe: { onCall: false } }), 'tcallahan', 'Escalations'],
+    ['unclear reply to guidance: routine work, least-loaded L1', { category: 'wifi_connectivity', reason: 'unclear_reply' }, team(), 'tcallahan', 'Escalations'],
+    ['guidance did not help, at night: the on-call L1', { category: 'vpn_connectivity', reason: 'other', at: SUN_0300 }, team(), 'pnguyen', 'Escalations'],
+    ['in hours being on call is no privilege: load decides among L1s', {}, team({ pnguyen: { openTickets: 0 } }), 'pnguyen', 'Escalations'],
+    ['in hours the on-call L2 is passed over for a less-loaded L2', { reason: 'action_failed' }, team({ aokafor: { openTickets: 1 }, mlindqvist: { openTickets: 0 } }), 'mlindqvist', 'Escalations'],
     ['only the automation\'s member: unassigned, said so', {}, team({}, TEAM.map((t) => t.identifier).filter((i) => i !== 'L1Agent')), null, 'Escalations'],
   ])('%s', (_name, req, techs, owner, board) => {
     const d = dispatch({ ...base, ...req }, techs, POLICY);

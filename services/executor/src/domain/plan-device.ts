@@ -1,7 +1,7 @@
 import { ActionDraft, DraftContext } from './planner';
 import { Escalation, escalate } from './plan-types';
 import { relations } from './authority';
-import { allowed, refs, resolveDevice, resolveService, resolveTitles } from './targets';
+import { allowed, refs, resolveDevice, resolveService, resolveTitles, softwareAllowed } from './targets';
 import { bullets, expandHostRanges, hostPrefixLimit, mentions } from './prose';
 import { DeviceRecord, RmmScriptDef, deviceByHostname, lc, userOf } from './records';
 
@@ -63,7 +63,7 @@ function planSoftware(ctx: DraftContext): ActionDraft | Escalation {
   const steps: ActionDraft['steps'] = [];
   const reasons = [`${device.hostname} is online and belongs to the client`];
   for (const title of titles) {
-    const onList = allowed(ctx.headers, (h) => h.allowedSoftware, title.name);
+    const onList = softwareAllowed(ctx.headers, title.name, ctx.snapshot.catalog.map((t) => t.name));
     if (onList === false) return escalate('target_not_allowed', `${title.name} is not on the runbook's allow-list`);
     const named = namedInEscalateIf(ctx, [title.name, device.hostname], title.name);
     if (named) return named;

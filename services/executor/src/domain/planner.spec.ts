@@ -169,6 +169,20 @@ describe('planner: groups and lists', () => {
 });
 
 describe('planner: endpoint actions', () => {
+  it('"Zoom" and "Chrome" as people say them resolve to the titles on record', () => {
+    const zoom = expectPlan(run({ client: 'ContosoDental', category: 'software_install', from: `kevin.oneil@${CDG}`, summary: 'Need Zoom', entities: [{ kind: 'software', mention: 'Zoom', ref: null, confidence: 0.8, note: null }, ent('device', 'CDG-LT-KONEIL')] }));
+    expect(zoom.steps[0]!.params).toMatchObject({ software: 'Zoom Workplace', script: 'Install-ZoomWorkplace' });
+    // Chrome is already on that laptop: the request was understood as the catalog's "Google Chrome".
+    const chrome = run({ client: 'ContosoDental', category: 'software_install', from: `kevin.oneil@${CDG}`, summary: 'Chrome please', entities: [ent('software', 'Chrome'), ent('device', 'CDG-LT-KONEIL')] });
+    expect(chrome.kind === 'escalate' && chrome.reasons[0]).toBe('Google Chrome is already installed on CDG-LT-KONEIL; a repair is a different procedure');
+  });
+
+  it('an ambiguous or unknown short name escalates with the candidates', () => {
+    const d = run({ client: 'ContosoDental', category: 'software_install', from: `kevin.oneil@${CDG}`, summary: 'Adobe please', entities: [ent('software', 'Adobe Photoshop'), ent('device', 'CDG-LT-KONEIL')] });
+    expectEscalation(d, 'target_not_allowed');
+    expect(d.kind === 'escalate' && d.reasons.join(' ')).toMatch(/not in this client's software catalog/);
+  });
+
   it('Zoom on the requester\'s own laptop', () => {
     const p = expectPlan(run({ client: 'ContosoDental', category: 'software_install', from: `kevin.oneil@${CDG}`, summary: 'Need Zoom', entities: [ent('software', 'Zoom Workplace'), ent('device', 'CDG-LT-KONEIL')] }));
     expect(p.steps[0]).toEqual(expect.objectContaining({ action: 'install_software' }));

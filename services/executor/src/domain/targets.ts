@@ -3,6 +3,7 @@ import {
   CatalogTitle, ClientSnapshot, DeviceRecord, GroupRecord, catalogTitle, contactByEmail, deviceByHostname, groupByName, lc,
 } from './records';
 import { Escalation, escalate } from './plan-types';
+import { matchTitle } from './software-match';
 
 /** Distinct resolved refs of one entity kind (what triage matched in the client's records). */
 export function refs(triage: TriageResult, kind: TriageResult['entities'][number]['kind'], minConfidence = 0.5): string[] {
@@ -10,6 +11,17 @@ export function refs(triage: TriageResult, kind: TriageResult['entities'][number
   for (const e of triage.entities) {
     if (e.kind !== kind || e.ref === null || e.confidence < minConfidence) continue;
     if (!out.some((x) => lc(x) === lc(e.ref))) out.push(e.ref);
+  }
+  return out;
+}
+
+/** What the ticket asks for by software: triage's resolved title, else the words the ticket used. */
+function softwareRequests(triage: TriageResult): string[] {
+  const out: string[] = [];
+  for (const e of triage.entities) {
+    if (e.kind !== 'software' || e.confidence < 0.5) continue;
+    const name = e.ref ?? e.mention;
+    if (name && !out.some((x) => lc(x) === lc(name))) out.push(name);
   }
   return out;
 }
@@ -51,7 +63,7 @@ export function resolveDevice(ticket: InboundTicket, triage: TriageResult, s: Cl
  * named title, every allow-listed title installed on the device (e.g. the LexFile client and its add-in).
  */
 export function resolveTitles(triage: TriageResult, s: ClientSnapshot, headers: AutomationHeader[], device: DeviceRecord | null, infer: boolean, text: string): CatalogTitle[] | Escalation {
-  let names = refs(triage, 'software');
+  let names = softwareRequests(triage);
   if (names.length === 0 && infer) {
     const lists = headers.map((h) => h.allowedSoftware).filter((l): l is string[] => l !== null);
     // VPN and Outlook runbooks name their one title; a generic repair must see the title in the ticket.
@@ -59,15 +71,40 @@ export function resolveTitles(triage: TriageResult, s: ClientSnapshot, headers: 
     names = dedupeStr(lists.flat().filter((n) => device?.installedSoftware.some((x) => lc(x.name) === lc(n)) && (implied || distinctiveWordIn(n, text))));
   }
   if (names.length === 0) return escalate('bad_input', 'the ticket names no software title of the catalog');
-  if (!infer && names.length > 1) return escalate('bad_input', `several titles named (${names.join(', ')}); one install per ticket`);
   const out: CatalogTitle[] = [];
   for (const n of names) {
-    const t = catalogTitle(s, n);
-    if (!t) return escalate('target_not_allowed', `"${n}" is not in this client's software catalog (not approved)`);
+    const t = titleOnRecord(s, n);
+    if ('kind' in t) return t;
     if (!t.approved) return escalate('target_not_allowed', `"${t.name}" is not approved in this client's catalog`);
-    out.push(t);
+    if (!out.some((x) => x.name === t.name)) out.push(t);
   }
+  if (!infer && out.length > 1) return escalate('bad_input', `several titles named (${out.map((t) => t.name).join(', ')}); one install per ticket`);
   return out;
+}
+
+/** The catalog title a request names, by the conservative matcher: one title or an escalation with the candidates. */
+export function titleOnRecord(s: ClientSnapshot, requested: string): CatalogTitle | Escalation {
+  const exact = catalogTitle(s, requested);
+  if (exact) return exact;
+  const m = matchTitle(requested, s.catalog.map((t) => t.name));
+  if (m.kind === 'match') return catalogTitle(s, m.title)!;
+  if (m.kind === 'ambiguous') return escalate('bad_input', `"${requested}" could be any of ${m.candidates.join(', ')} in this client's catalog; a technician confirms which`);
+  return escalate('target_not_allowed', `"${requested}" is not in this client's software catalog${m.near.length ? ` (titles on record with similar names: ${m.near.join(', ')})` : ''}`);
+}
+
+/**
+ * Whether a catalog title is on the runbook's software allow-list(s): an entry counts when it names the
+ * title exactly or resolves to it, and to nothing else, among the client's titles ("Chrome" → "Google Chrome").
+ */
+export function softwareAllowed(headers: AutomationHeader[], title: string, catalog: readonly string[]): boolean | null {
+  const lists = headers.map((h) => h.allowedSoftware).filter((l): l is string[] => l !== null);
+  if (lists.length === 0) return null;
+  const names = catalog.includes(title) ? catalog : [...catalog, title];
+  return lists.every((l) => l.some((x) => {
+    if (lc(x) === lc(title)) return true;
+    const m = matchTitle(x, names);
+    return m.kind === 'match' && m.title === title;
+  }));
 }
 
 const GENERIC = new Set(['microsoft', 'adobe', 'google', 'office', 'client', 'desktop', 'apps', 'for', 'business', 'enterprise', 'the', 'and', 'pro', 'windows']);

@@ -58,7 +58,10 @@ export interface DeskProcesses {
   /** Last lines a process wrote (for failure messages). */
   logs(name: ProcName, lines?: number): string;
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  restart(name: ServiceName): Promise<void>;
+  /** Stops (if running) and starts the service again; `env` replaces its per-process extra environment. */
+  restart(name: ServiceName, opts?: { env?: Record<string, string> }): Promise<void>;
+  /** Resolves when the service's process exits on its own (e.g. a fault-injection hook killed it). */
+  exited(name: ServiceName, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Starts one more replica of a service (same run, own port); stopped with the desk. */
   addReplica(name: ServiceName): Promise<Replica>;
   stop(): Promise<void>;
@@ -137,12 +140,13 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
   const urlOf = (name: ProcName) => `http://127.0.0.1:${procs.get(name)!.port}`;
   if (procs.has('intake')) env.INTAKE_PUBLIC_URL ??= urlOf('intake');
 
+  const envFor: Partial<Record<ProcName, Record<string, string>>> = { ...opts.envFor };
   const spawnProc = (p: Proc): void => {
     const script = p.name === 'sandbox' ? join(ROOT, 'sandbox/dist/main.js') : join(ROOT, 'services', p.name, 'dist/main.js');
     const args = p.name === 'sandbox' ? [script] : ['--require', join(ROOT, 'libs/platform/dist/tracing/register.js'), script];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(p.port), OTEL_SERVICE_NAME: p.name, ...opts.envFor?.[p.name] },
+      env: { ...process.env, ...env, PORT: String(p.port), OTEL_SERVICE_NAME: p.name, ...envFor[p.name] },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const s of [child.stdout!, child.stderr!]) {
@@ -220,9 +224,10 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
     query: async <T>(sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows as T[],
     logs: (name, lines = 50) => (procs.get(name)?.log ?? []).slice(-lines).join('\n'),
     kill: async (name, signal = 'SIGKILL') => stopProc(procs.get(name)!, signal),
-    restart: async (name) => {
+    restart: async (name, o) => {
       const p = procs.get(name)!;
       await stopProc(p);
+      if (o?.env) envFor[name] = o.env;
       spawnProc(p);
       await waitReady(`${urlOf(name)}${readyPath(name)}`, p, timeout);
     },
@@ -242,6 +247,15 @@ export async function startDesk(opts: DeskOptions = {}): Promise<DeskProcesses> 
           await waitReady(`${url}${readyPath(name)}`, p, timeout);
         },
       };
+    },
+    exited: async (name, timeoutMs = 120_000) => {
+      const child = procs.get(name)!.child;
+      if (!child) throw new Error(`${name} was never started`);
+      if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`${name} did not exit within ${timeoutMs} ms`)), timeoutMs);
+        child.once('exit', (code, signal) => { clearTimeout(t); resolve({ code, signal }); });
+      });
     },
     stop,
   };

@@ -27,6 +27,15 @@ class AttemptStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
+/** The test-only crash point (see DESK_FAULT_KILL_AFTER_VENDOR_CALL); undefined when it is off. */
+function crashHook(action: string, warn: (m: string) => void): ((done: string) => void) | undefined {
+  if (!action) return undefined;
+  warn(`TEST HOOK ACTIVE: the executor kills itself after the vendor write of ${action}`);
+  return (done) => {
+    if (done === action) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 @Module({
   imports: [PlatformModule.forService({ name: 'executor', env: ExecutorEnv, migrations: [ExecutorInit1732900100000, Conversations1764600000001] })],
   controllers: [RunbookResolvedHandler, TicketReplyHandler, ProposalsController, AuditController],
@@ -67,7 +76,11 @@ class AttemptStoreLifecycle implements OnApplicationShutdown {
           actionsTotal: metrics.counter('desk_actions_total', 'Catalog actions run by the executor', ['client', 'action', 'outcome']),
           now: () => new Date(),
           retryDelayMs: env.EXECUTOR_RETRY_DELAY_MS,
-          codeTtlMs: env.EXECUTOR_CODE_TTL_MS,
+          verification: {
+            codeTtlMs: env.EXECUTOR_CODE_TTL_MS, maxAttempts: env.EXECUTOR_CODE_MAX_ATTEMPTS,
+            codeDigits: env.EXECUTOR_CODE_DIGITS, approvalTtlMs: env.EXECUTOR_APPROVAL_TTL_MS,
+          },
+          afterVendorWrite: crashHook(env.DESK_FAULT_KILL_AFTER_VENDOR_CALL, (m) => logger.pino.warn(m)),
           log: (msg, fields) => logger.pino.warn(fields ?? {}, msg),
         });
       },

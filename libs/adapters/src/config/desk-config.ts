@@ -3,6 +3,19 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { DocsConnection, IdentityConnection, NotifyConnection, PsaConnection, RmmConnection } from './connections';
 
+/** One-time codes and written approvals: lifetime, attempts, length. */
+export const VerificationSettings = z.object({
+  /** How long a one-time code stays valid (10 s to 1 h). */
+  codeTtlSeconds: z.number().int().min(10).max(3600).optional(),
+  /** Wrong answers allowed before the ticket escalates. */
+  maxAttempts: z.number().int().min(1).max(10).optional(),
+  /** Digits of a code (6 to 8). */
+  codeDigits: z.number().int().min(6).max(8).optional(),
+  /** How long the desk waits for a written approval before it escalates (1 h to 1 week). */
+  approvalTtlHours: z.number().min(1).max(168).optional(),
+}).strict();
+export type VerificationSettings = z.infer<typeof VerificationSettings>;
+
 export const ClientConfig = z.object({
   /** PSA company identifier: the key every stage uses for the MSP client. */
   identifier: z.string().min(1),
@@ -16,6 +29,8 @@ export const ClientConfig = z.object({
   rmm: RmmConnection,
   identity: IdentityConnection,
   notify: NotifyConnection.default({ sms: null, email: null, teamsWebhookUrl: null, slackWebhookUrl: null, pagingWebhook: null }),
+  /** Identity verification for this client; every field left out takes the desk's default (executor env). */
+  verification: VerificationSettings.optional(),
 });
 export type ClientConfig = z.infer<typeof ClientConfig>;
 

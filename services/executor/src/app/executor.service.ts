@@ -12,6 +12,7 @@ import { refs } from '../domain/targets';
 import { CaseState, Effect, Step, advance, codeSent, onReply, onTick, startCase } from '../domain/workflow';
 import { RunPorts, RunResult, runAction } from '../domain/runner';
 import { generateCode, hashCode, newSalt } from '../domain/secrets';
+import { VerificationPolicy, policyOf, resolvePolicy } from '../domain/verification-policy';
 import {
   approvalRequestMessage, codeSentMessage, codeSmsBody, describeStep, internalPlanNote, name, retryMessage,
 } from '../domain/messages';
@@ -27,8 +28,10 @@ export interface ExecutorDeps {
   now: () => Date;
   /** Pause between in-process retries of a refused vendor call. */
   retryDelayMs: number;
-  /** How long a one-time code stays valid. */
-  codeTtlMs: number;
+  /** The desk's verification defaults (code lifetime, attempts, length, approval wait); clients override them. */
+  verification: VerificationPolicy;
+  /** Test hook (off in production): called right after a vendor write, before anything records it. */
+  afterVendorWrite?: (action: string) => void;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   /** Guidance instead of an escalation when no safe action applies (conversation module); true = started. */
   guidance?: (scope: TicketScope, evt: Envelope<RunbookResolvedV1>, decision: Escalation, client: string) => Promise<boolean>;
@@ -78,7 +81,8 @@ export class ExecutorService {
       await scope.audit({ actor: 'executor', action: 'plan', decision: 'escalate', why: decision.reasons, evidence: { reason: decision.reason, category: triage.category, documents: context.documents } });
       return escalateTicket(scope, base, decision);
     }
-    const step = startCase(evt.ticketId, decision, this.d.now());
+    const planned = { ...decision, verification: resolvePolicy(this.d.verification, this.d.registry.findClient(client)?.verification) };
+    const step = startCase(evt.ticketId, planned, this.d.now());
     if (!(await this.d.cases.insert(scope.tx, { state: step.state, clientIdentifier: client, correlationId: evt.correlationId, context }))) return;
     await scope.audit({
       actor: 'executor', action: 'plan', decision: decision.mode,
@@ -207,18 +211,20 @@ export class ExecutorService {
       await escalateTicket(scope, c, { reason: 'identity_verification_failed', reasons: ['no mobile on file for the one-time code'], security: false, steps: state.plan.steps });
       return { ...state, stage: 'escalated' };
     }
-    const code = generateCode();
+    const policy = policyOf(state.plan);
+    const minutes = Math.max(1, Math.round(policy.codeTtlMs / 60_000));
+    const code = generateCode(policy.codeDigits);
     const salt = newSalt();
     try {
-      const receipt = await this.d.registry.notifier(c.clientIdentifier).send({ channel: 'sms', phone: recipient.mobile }, { body: codeSmsBody(code), sensitive: true });
+      const receipt = await this.d.registry.notifier(c.clientIdentifier).send({ channel: 'sms', phone: recipient.mobile }, { body: codeSmsBody(code, minutes), sensitive: true });
       if (receipt.status === 'failed') throw new Error(receipt.detail ?? 'provider refused the message');
     } catch (err) {
       await escalateTicket(scope, c, { reason: 'identity_verification_failed', reasons: [`the verification code could not be delivered to the mobile on file: ${(err as Error).message.slice(0, 200)}`], security: false, steps: state.plan.steps });
       return { ...state, stage: 'escalated' };
     }
-    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile }, this.d.now(), this.d.codeTtlMs);
+    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile }, this.d.now());
     await scope.audit({ actor: 'executor', action: 'send_code', decision: 'sent', why: 'identity verification before a sensitive action', evidence: { to: `mobile on file of ${name(recipient)} ending ${recipient.mobile.replace(/\D/g, '').slice(-4)}`, expiresAt: next.code?.expiresAt } });
-    await this.planned(scope, c, next, 'awaiting_verification', codeSentMessage(recipient, Math.max(1, Math.round(this.d.codeTtlMs / 60_000))), `Verification code sent to the mobile on file of ${name(recipient)}; expires ${next.code?.expiresAt}.`);
+    await this.planned(scope, c, next, 'awaiting_verification', codeSentMessage(recipient, minutes, policy.codeDigits), `Verification code sent to the mobile on file of ${name(recipient)}; expires ${next.code?.expiresAt}.`);
     await scope.transition('awaiting_verification', `code sent, expires ${next.code?.expiresAt}`);
     return next;
   }
@@ -228,10 +234,12 @@ export class ExecutorService {
       identity: () => this.d.registry.identity(client),
       rmm: () => this.d.registry.rmm(client),
       attempts: this.d.attempts,
+      afterVendorWrite: this.d.afterVendorWrite,
       secrets: {
         sendSecret: async (mobile, body) => {
           const r = await this.d.registry.notifier(client).send({ channel: 'sms', phone: mobile }, { body, sensitive: true });
           if (r.status === 'failed') throw new Error(r.detail ?? 'SMS refused');
+          return r.providerMessageId;
         },
       },
     };

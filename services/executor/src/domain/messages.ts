@@ -45,13 +45,13 @@ export function approvalRequestMessage(approvers: ContactRecord[], plan: Plan): 
     + 'Please reply to this ticket with "Approved" from your own mailbox. Nothing changes until then.';
 }
 
-export function codeSentMessage(recipient: ContactRecord, minutes = 15): string {
-  return `To confirm it's really you, we sent a 6-digit verification code by text message to the mobile number on file ending ${phoneTail(recipient.mobile ?? '')} `
+export function codeSentMessage(recipient: ContactRecord, minutes = 15, digits = 6): string {
+  return `To confirm it's really you, we sent a ${digits}-digit verification code by text message to the mobile number on file ending ${phoneTail(recipient.mobile ?? '')} `
     + `(${name(recipient)}). Reply to this ticket or to the text with the code within ${minutes} minutes. We will never ask for it by phone.`;
 }
 
-export function codeSmsBody(code: string): string {
-  return `Harborline service desk: your verification code is ${code}. It expires in 15 minutes. Reply with this code to confirm your request. Never share it with anyone who calls you.`;
+export function codeSmsBody(code: string, minutes = 15): string {
+  return `Harborline service desk: your verification code is ${code}. It expires in ${minutes} minute${minutes === 1 ? '' : 's'}. Reply with this code to confirm your request. Never share it with anyone who calls you.`;
 }
 
 export function retryMessage(left: number): string {

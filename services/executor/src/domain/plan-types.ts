@@ -1,5 +1,6 @@
 import { ActionName, EscalationReason, IdentityRule, PlannedAction } from '@desk/contracts';
 import { Relation } from './authority';
+import type { VerificationPolicy } from './verification-policy';
 
 export type PlanStep = PlannedAction;
 
@@ -35,6 +36,8 @@ export interface Plan {
   affectedUpn: string | null;
   /** Execute no earlier than this instant (ISO), e.g. a departure at a stated day; null = as soon as allowed. */
   notBefore?: string | null;
+  /** Code lifetime, attempts, approval wait for this client (absent in cases planned before it existed). */
+  verification?: VerificationPolicy | null;
 }
 
 export type PlanDecision = Plan | Escalation;

@@ -39,12 +39,29 @@ function fakeIdentity(calls: string[], opts: { failResets?: number } = {}) {
 
 const rmm = { runScript: async () => { throw new Error('not used'); } } as unknown as RmmClient;
 
-function ports(identity: IdentityClient, attempts: MemoryAttempts, sms: string[], failSms = false): RunPorts {
+function ports(identity: IdentityClient, attempts: MemoryAttempts, sms: string[], failSms = false, afterVendorWrite?: RunPorts['afterVendorWrite']): RunPorts {
   return {
-    identity: () => identity, rmm: () => rmm, attempts,
-    secrets: { sendSecret: async (mobile, body) => { if (failSms) throw new Error('twilio 500'); sms.push(`${mobile}: ${body}`); } },
+    identity: () => identity, rmm: () => rmm, attempts, afterVendorWrite,
+    secrets: { sendSecret: async (mobile, body) => { if (failSms) throw new Error('twilio 500'); sms.push(`${mobile}: ${body}`); return `SM${sms.length}`; } },
   };
 }
+
+/**
+ * A SIGKILL at the hook: what was written up to that moment stays, nothing after it happened. The run
+ * goes on in memory; `restore()` then rewinds our records and the outbox to the moment of the kill.
+ */
+function crashAt(action: string, attempts: MemoryAttempts, sms: string[]) {
+  let saved: { rows: Map<string, AttemptRow>; sms: number } | null = null;
+  return {
+    hook: ((a) => { if (a === action && !saved) saved = { rows: new Map([...attempts.rows].map(([k, v]) => [k, { ...v }])), sms: sms.length }; }) as RunPorts['afterVendorWrite'],
+    restore: () => {
+      if (!saved) throw new Error('the hook never fired');
+      attempts.rows = saved.rows;
+      sms.splice(saved.sms);
+    },
+  };
+}
+class Killed extends Error {}
 
 const ctx = { ticketId: 't1', clientIdentifier: 'ContosoDental', secretMobile: '+1-555-0111', now: () => new Date() };
 const reset: PlannedAction = { action: 'reset_password', params: { upn: 'raj.patel@contoso-dental.example' }, idempotencyKey: 't1:reset_password:raj.patel@contoso-dental.example', risk: 'high', check: 'x' };
@@ -118,5 +135,48 @@ describe('runner: exactly once', () => {
     expect(r).toMatchObject({ outcome: 'failed', retryable: false });
     expect((await runAction(reset, ports(id, attempts, sms), ctx)).outcome).toBe('failed');
     expect(calls).toHaveLength(1);
+  });
+
+  it('killed right after the group write (nothing recorded): the restart reconciles from Graph, no second write', async () => {
+    const calls: string[] = []; const sms: string[] = [];
+    const { id } = fakeIdentity(calls);
+    const attempts = new MemoryAttempts();
+    const crash = crashAt('add_to_group', attempts, sms);
+    await runAction(add, ports(id, attempts, sms, false, crash.hook), ctx);
+    crash.restore();
+    expect(attempts.rows.get(add.idempotencyKey)!.status).toBe('started');
+    const r = await runAction(add, ports(id, attempts, sms), ctx);
+    expect(r).toMatchObject({ outcome: 'succeeded', replayed: true, detail: 'membership already in the requested state' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('killed after the reset and its SMS were accepted: reconciled as done, nothing sent twice', async () => {
+    const calls: string[] = []; const sms: string[] = [];
+    const { id } = fakeIdentity(calls);
+    const attempts = new MemoryAttempts();
+    // The crash point after the whole action: the SMS went out and the attempt says so, the result is not recorded.
+    const p = ports(id, attempts, sms);
+    const finish = attempts.finish.bind(attempts);
+    attempts.finish = async () => { throw new Killed('before finish'); };
+    await expect(runAction(reset, p, ctx)).rejects.toBeInstanceOf(Killed);
+    attempts.finish = finish;
+    expect(attempts.rows.get(reset.idempotencyKey)).toMatchObject({ status: 'started', vendorRef: 'temporary-password-sms-accepted' });
+    const r = await runAction(reset, ports(id, attempts, sms), ctx);
+    expect(r).toMatchObject({ outcome: 'succeeded', replayed: true });
+    expect(calls).toHaveLength(1);
+    expect(sms).toHaveLength(1);
+  });
+
+  it('killed between the reset and its SMS: unknown (a person re-issues), no second reset', async () => {
+    const calls: string[] = []; const sms: string[] = [];
+    const { id } = fakeIdentity(calls);
+    const attempts = new MemoryAttempts();
+    const crash = crashAt('reset_password', attempts, sms);
+    await runAction(reset, ports(id, attempts, sms, false, crash.hook), ctx);
+    crash.restore();
+    const r = await runAction(reset, ports(id, attempts, sms), ctx);
+    expect(r.outcome).toBe('unknown');
+    expect(calls).toHaveLength(1);
+    expect(sms).toHaveLength(0);
   });
 });

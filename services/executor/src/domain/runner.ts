@@ -32,8 +32,8 @@ export interface AttemptStore {
 }
 
 export interface SecretChannel {
-  /** SMS to a mobile on file; the body holds a secret and is never logged. */
-  sendSecret(mobile: string, body: string): Promise<void>;
+  /** SMS to a mobile on file; the body holds a secret and is never logged. Returns the provider's message id. */
+  sendSecret(mobile: string, body: string): Promise<string | null>;
 }
 
 export interface RunPorts {
@@ -41,6 +41,8 @@ export interface RunPorts {
   rmm: () => RmmClient;
   secrets: SecretChannel;
   attempts: AttemptStore;
+  /** Test hook: called right after the vendor accepted a write, before anything records it. */
+  afterVendorWrite?: (action: PlannedAction['action']) => void;
 }
 
 export interface RunContext {
@@ -111,8 +113,10 @@ const isResettable = (odataType: string) => /phoneAuthenticationMethod|microsoft
 async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, key: string): Promise<{ vendorRef: string | null; detail: string }> {
   const p = step.params;
   const id = () => ports.identity();
+  const wrote = () => ports.afterVendorWrite?.(step.action);
   const rmmJob = async (deviceId: string, script: string, args: Record<string, string>) => {
     const job = await ports.rmm().runScript(deviceId, script, args);
+    wrote();
     await ports.attempts.noteVendorRef(key, job.id);
     return { vendorRef: job.id, detail: `${script} queued as RMM job ${job.id} (${job.status})` };
   };
@@ -121,8 +125,9 @@ async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, ke
       if (!ctx.secretMobile) throw new Error('no mobile on file for the temporary password');
       const password = generateTemporaryPassword();
       await id().resetPassword(str(p.upn), password, true);
-      await deliverOnce(ports, ctx.secretMobile, `Harborline service desk: your temporary password is ${password} . You must change it at your next sign-in. We will never ask you for it.`);
-      return { vendorRef: null, detail: 'password reset with change at next sign-in; temporary password sent by SMS to the mobile on file' };
+      wrote();
+      await deliverOnce(ports, key, ctx.secretMobile, `Harborline service desk: your temporary password is ${password} . You must change it at your next sign-in. We will never ask you for it.`);
+      return { vendorRef: SECRET_DELIVERED, detail: 'password reset with change at next sign-in; temporary password sent by SMS to the mobile on file' };
     }
     case 'unlock_account': {
       const dc = p.domainController ? str(p.domainController) : null;
@@ -132,6 +137,7 @@ async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, ke
         return rmmJob(device.id, 'Unlock-ADAccount', { samAccountName: str(p.samAccountName) });
       }
       await id().unlock(str(p.upn));
+      wrote();
       return { vendorRef: null, detail: 'sign-in lockout cleared' };
     }
     case 'reenroll_mfa': {
@@ -140,6 +146,7 @@ async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, ke
       for (const m of methods.filter((x) => isResettable(x.odataType))) {
         await id().deleteAuthMethod(str(p.upn), m);
         removed.push(m.odataType.replace('#microsoft.graph.', ''));
+        wrote();
       }
       await id().revokeSessions(str(p.upn));
       return { vendorRef: null, detail: `removed ${removed.length} method(s) (${removed.join(', ')}); sessions revoked; FIDO2 keys kept` };
@@ -149,6 +156,7 @@ async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, ke
       if (!g) throw new Error(`group ${str(p.group)} not found in the tenant`);
       if (step.action === 'remove_from_group') await id().removeGroupMember(g.id, str(p.upn));
       else await id().addGroupMember(g.id, str(p.upn));
+      wrote();
       return { vendorRef: g.id, detail: `${step.action === 'remove_from_group' ? 'removed from' : 'added to'} ${g.displayName}` };
     }
     case 'install_software':
@@ -161,6 +169,7 @@ async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, ke
       return rmmJob(str(p.deviceId), 'Clear-PrintQueue', { printerName: str(p.printer) });
     case 'disable_account': {
       await id().setAccountEnabled(str(p.upn), false);
+      wrote();
       await id().revokeSessions(str(p.upn));
       return { vendorRef: null, detail: 'account disabled and sign-in sessions revoked' };
     }
@@ -171,24 +180,33 @@ async function perform(step: PlannedAction, ports: RunPorts, ctx: RunContext, ke
         upn: str(p.upn), displayName: str(p.displayName), temporaryPassword: password,
         department: p.department ? str(p.department) : undefined, jobTitle: p.jobTitle ? str(p.jobTitle) : undefined,
       });
+      wrote();
       const groups = Array.isArray(p.groups) ? p.groups : [];
       for (const name of groups) {
         const g = await id().findGroup(name);
         if (g) await id().addGroupMember(g.id, user.upn);
       }
-      await deliverOnce(ports, ctx.secretMobile, `Harborline service desk: the temporary password for ${user.upn} is ${password} . It must be changed at first sign-in.`);
+      await deliverOnce(ports, key, ctx.secretMobile, `Harborline service desk: the temporary password for ${user.upn} is ${password} . It must be changed at first sign-in.`);
       return { vendorRef: user.id, detail: `account created with ${groups.length} template group(s); temporary password sent by SMS to the manager's mobile on file` };
     }
   }
 }
 
-/** The vendor change already happened: a failed SMS must not make a retry change it a second time. */
-async function deliverOnce(ports: RunPorts, mobile: string, body: string): Promise<void> {
+/** vendor_ref of a reset/creation whose temporary password reached the provider (recorded before the result). */
+const SECRET_DELIVERED = 'temporary-password-sms-accepted';
+
+/**
+ * The vendor change already happened: a failed SMS must not make a retry change it a second time. Once
+ * the provider took the SMS, the attempt says so, so a crash before the result is recorded is reconciled
+ * as done instead of "password changed, delivery unknown".
+ */
+async function deliverOnce(ports: RunPorts, key: string, mobile: string, body: string): Promise<void> {
   try {
     await ports.secrets.sendSecret(mobile, body);
   } catch (e) {
     throw new Error(`the change was made but the SMS with the temporary password could not be delivered (${describe(e)}); a technician re-issues it`, { cause: e });
   }
+  await ports.attempts.noteVendorRef(key, SECRET_DELIVERED);
 }
 
 function argsOf(v: unknown): Record<string, string> {
@@ -209,6 +227,7 @@ async function reconcile(step: PlannedAction, ports: RunPorts, prior: AttemptRow
     case 'reset_password': {
       const u = await ports.identity().getUser(upn);
       const changed = u?.lastPasswordChangeDateTime ? Date.parse(u.lastPasswordChangeDateTime) >= Date.parse(prior.startedAt) - 1000 : false;
+      if (changed && prior.vendorRef === SECRET_DELIVERED) return { done: true, vendorRef: SECRET_DELIVERED, detail: 'password already reset and the temporary password already sent by SMS to the mobile on file' };
       // The password itself was never stored: a reset that happened cannot be re-delivered, only redone by a person.
       return changed ? { unknown: 'the password was reset by an earlier attempt whose delivery is not recorded; a technician re-issues it' } : { done: false };
     }
@@ -239,6 +258,7 @@ async function reconcile(step: PlannedAction, ports: RunPorts, prior: AttemptRow
     }
     case 'create_account': {
       const u = await ports.identity().getUser(upn);
+      if (u && prior.vendorRef === SECRET_DELIVERED) return { done: true, vendorRef: SECRET_DELIVERED, detail: 'account already created and its temporary password already sent by SMS' };
       return u ? { unknown: 'the account was created by an earlier attempt whose password delivery is not recorded' } : { done: false };
     }
     case 'install_software': {

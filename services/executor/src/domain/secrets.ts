@@ -5,8 +5,6 @@ import { createHash, randomInt, timingSafeEqual, randomBytes } from 'node:crypto
  * constant time; passwords exist only in memory between generation, the vendor call and the SMS.
  */
 export const CODE_DIGITS = 6;
-export const CODE_TTL_MS = 15 * 60 * 1000;
-export const CODE_MAX_ATTEMPTS = 3;
 
 export function generateCode(digits = CODE_DIGITS): string {
   if (digits < 6 || digits > 8) throw new Error('codes are 6 to 8 digits');

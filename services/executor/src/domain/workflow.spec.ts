@@ -3,6 +3,7 @@ import { CaseState, advance, codeSent, onReply, onTick, startCase } from './work
 import { Plan } from './plan-types';
 import { hashCode } from './secrets';
 import { ContactRecord } from './records';
+import { DEFAULT_VERIFICATION, resolvePolicy } from './verification-policy';
 
 const NOW = new Date('2026-11-30T15:00:00Z');
 const contact = (id: string, email: string, mobile: string | null, extra: Partial<ContactRecord> = {}): ContactRecord => ({
@@ -83,6 +84,33 @@ describe('workflow', () => {
     expect(onReply(waiting(), reply({ fromEmail: USER.email, body: '123456' }), ctx(later)).effects[0]).toMatchObject({ kind: 'escalate' });
     expect(onTick(waiting(), later).effects[0]).toMatchObject({ kind: 'escalate' });
     expect(onTick(waiting(), NOW).effects).toEqual([]);
+  });
+
+  it('the client\'s policy sets the lifetime, the attempts and the approval wait (stored with the plan)', () => {
+    const policy = resolvePolicy(DEFAULT_VERIFICATION, { codeTtlSeconds: 90, maxAttempts: 5, approvalTtlHours: 2 });
+    const plan = { ...planOf(), verification: policy };
+    const s = codeSent(startCase('t', plan).state, { salt: 'salt', hash: hashCode('123456', 'salt'), recipientContactId: USER.id, phone: USER.mobile! }, NOW);
+    expect(s.code!.expiresAt).toBe(new Date(NOW.getTime() + 90_000).toISOString());
+    // Injected clock: one second before the end still works, one second after escalates.
+    expect(onReply(s, reply({ fromEmail: USER.email, body: '123456' }), ctx(new Date(NOW.getTime() + 89_000))).effects).toEqual([{ kind: 'execute' }]);
+    expect(onReply(s, reply({ fromEmail: USER.email, body: '123456' }), ctx(new Date(NOW.getTime() + 91_000))).effects[0]).toMatchObject({ kind: 'escalate', why: expect.stringMatching(/expired/) });
+    expect(onTick(s, new Date(NOW.getTime() + 91_000)).effects[0]).toMatchObject({ kind: 'escalate', why: expect.stringMatching(/expired/) });
+    let st = s;
+    for (let i = 1; i <= 4; i++) {
+      const r = onReply(st, reply({ fromEmail: USER.email, body: '000000' }), ctx());
+      expect(r.effects).toEqual([{ kind: 'notify_retry', attemptsLeft: 5 - i }]);
+      st = r.state;
+    }
+    expect(onReply(st, reply({ fromEmail: USER.email, body: '000000' }), ctx()).effects[0]).toMatchObject({ kind: 'escalate', why: 'wrong code 5 times' });
+    const approval = startCase('t', { ...planOf({ approval: { needed: true, approverContactIds: [MANAGER.id], satisfiedBy: null } }), verification: policy });
+    expect(onTick(approval.state, new Date(NOW.getTime() + 3 * 3600_000)).effects[0]).toMatchObject({ kind: 'escalate', reason: 'not_authorized' });
+  });
+
+  it('8-digit codes when the client asks for them: a 6-digit answer is not a code', () => {
+    const plan = { ...planOf(), verification: resolvePolicy(DEFAULT_VERIFICATION, { codeDigits: 8 }) };
+    const s = codeSent(startCase('t', plan).state, { salt: 'salt', hash: hashCode('12345678', 'salt'), recipientContactId: USER.id, phone: USER.mobile! }, NOW);
+    expect(onReply(s, reply({ fromEmail: USER.email, body: '123456' }), ctx()).effects).toEqual([]);
+    expect(onReply(s, reply({ fromEmail: USER.email, body: '1234 5678' }), ctx()).effects).toEqual([{ kind: 'execute' }]);
   });
 
   it('a technician status change does not replace the code', () => {

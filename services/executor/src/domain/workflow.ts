@@ -1,6 +1,7 @@
 import { EscalationReason, TicketReplyV1 } from '@desk/contracts';
 import { Plan } from './plan-types';
-import { CODE_MAX_ATTEMPTS, CODE_TTL_MS, codeMatches, extractCode } from './secrets';
+import { codeMatches, extractCode } from './secrets';
+import { policyOf } from './verification-policy';
 import { ContactRecord, lc, normalizePhone } from './records';
 
 /**
@@ -46,8 +47,6 @@ export interface Step {
   decision: string;
 }
 
-export const APPROVAL_TTL_MS = 24 * 3600 * 1000;
-
 export function startCase(ticketId: string, plan: Plan, now: Date = new Date()): Step {
   const state: CaseState = { ticketId, stage: 'proposed', plan, technicianApprovedBy: null, approvalBy: null, code: null, approvalRequestedAt: null };
   if (plan.mode === 'shadow') return { state, effects: [{ kind: 'propose' }], decision: 'shadow mode: plan proposed, waiting for a technician' };
@@ -76,7 +75,8 @@ export function advance(s: CaseState, now: Date): Step {
 }
 
 /** Records a code that was just sent (only its hash). */
-export function codeSent(s: CaseState, c: { salt: string; hash: string; recipientContactId: string; phone: string }, now: Date, ttlMs = CODE_TTL_MS): CaseState {
+export function codeSent(s: CaseState, c: { salt: string; hash: string; recipientContactId: string; phone: string }, now: Date): CaseState {
+  const ttlMs = policyOf(s.plan).codeTtlMs;
   return {
     ...s,
     stage: 'awaiting_verification',
@@ -134,7 +134,8 @@ export function onReply(s: CaseState, r: TicketReplyV1, ctx: ReplyContext): Step
   const channelOk = r.channel === 'sms'
     ? normalizePhone(r.fromPhone) !== '' && normalizePhone(r.fromPhone) === code.sentToPhone
     : r.fromEmail !== null && [recipient?.email, requester?.email].some((e) => e && lc(e) === lc(r.fromEmail));
-  const candidate = extractCode(r.body);
+  const policy = policyOf(s.plan);
+  const candidate = extractCode(r.body, policy.codeDigits);
   if (!channelOk) {
     if (candidate !== null || r.channel === 'sms') return escalateStep(s, 'identity_verification_failed', r.channel === 'sms' ? 'the code came back from a number that is not the mobile on file' : 'the code came back from a sender who is not on file for this ticket');
     return noop(s, 'message from another sender without a code');
@@ -145,8 +146,8 @@ export function onReply(s: CaseState, r: TicketReplyV1, ctx: ReplyContext): Step
   }
   const attempts = code.attempts + 1;
   const next = { ...s, code: { ...code, attempts } };
-  if (attempts >= CODE_MAX_ATTEMPTS) return escalateStep(next, 'identity_verification_failed', `wrong code ${attempts} times`);
-  return { state: next, effects: [{ kind: 'notify_retry', attemptsLeft: CODE_MAX_ATTEMPTS - attempts }], decision: `wrong code (attempt ${attempts} of ${CODE_MAX_ATTEMPTS})` };
+  if (attempts >= policy.maxAttempts) return escalateStep(next, 'identity_verification_failed', `wrong code ${attempts} times`);
+  return { state: next, effects: [{ kind: 'notify_retry', attemptsLeft: policy.maxAttempts - attempts }], decision: `wrong code (attempt ${attempts} of ${policy.maxAttempts})` };
 }
 
 /** The clock: codes expire, approvals lapse. */
@@ -157,8 +158,8 @@ export function onTick(s: CaseState, now: Date): Step {
   if (s.stage === 'scheduled' && s.plan.notBefore && now.getTime() >= Date.parse(s.plan.notBefore)) {
     return { state: { ...s, stage: 'executing' }, effects: [{ kind: 'execute' }], decision: `scheduled time ${s.plan.notBefore} reached: executing` };
   }
-  if (s.stage === 'awaiting_approval' && s.approvalRequestedAt && now.getTime() - Date.parse(s.approvalRequestedAt) > APPROVAL_TTL_MS) {
-    return escalateStep(s, 'not_authorized', 'no written approval within one business day');
+  if (s.stage === 'awaiting_approval' && s.approvalRequestedAt && now.getTime() - Date.parse(s.approvalRequestedAt) > policyOf(s.plan).approvalTtlMs) {
+    return escalateStep(s, 'not_authorized', `no written approval within ${Math.round(policyOf(s.plan).approvalTtlMs / 3600_000)} hour(s)`);
   }
   return noop(s, 'nothing due');
 }

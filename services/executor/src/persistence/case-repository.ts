@@ -89,15 +89,15 @@ export class CaseRepository {
     return rows.map(toCase);
   }
 
-  /** Waiting cases whose clock ran out (codes, approvals). */
-  async due(tx: EntityManager, approvalTtlMs: number): Promise<string[]> {
+  /** Waiting cases whose clock ran out (codes, approvals: the plan's own approval wait, else the default). */
+  async due(tx: EntityManager, defaultApprovalTtlMs: number): Promise<string[]> {
     const rows = (await tx.query(
       `SELECT ticket_id FROM ticket_case
         WHERE (stage = 'awaiting_verification' AND code_expires_at < now())
-           OR (stage = 'awaiting_approval' AND approval_requested_at < now() - ($1::text || ' milliseconds')::interval)
+           OR (stage = 'awaiting_approval' AND approval_requested_at < now() - (COALESCE(plan->'verification'->>'approvalTtlMs', $1::text) || ' milliseconds')::interval)
            OR (stage = 'scheduled' AND (plan->>'notBefore')::timestamptz <= now())
         LIMIT 50`,
-      [String(approvalTtlMs)],
+      [String(defaultApprovalTtlMs)],
     )) as Array<{ ticket_id: string }>;
     return rows.map((r) => r.ticket_id);
   }

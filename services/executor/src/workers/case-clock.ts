@@ -4,7 +4,6 @@ import { DeskLogger, UnitOfWork } from '@desk/platform';
 import { ExecutorService } from '../app/executor.service';
 import { fromUow } from '@desk/platform';
 import { CaseRepository } from '../persistence/case-repository';
-import { APPROVAL_TTL_MS } from '../domain/workflow';
 import { EXECUTOR_ENV } from '../tokens';
 import { ExecutorEnv } from '../config';
 
@@ -35,7 +34,7 @@ export class CaseClock implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.running) return 0;
     this.running = true;
     try {
-      const due = await new CaseRepository().due(this.ds.manager, APPROVAL_TTL_MS);
+      const due = await new CaseRepository().due(this.ds.manager, this.env.EXECUTOR_APPROVAL_TTL_MS);
       for (const id of due) await this.uow.run((ctx) => this.executor.onTick(id, fromUow(ctx, id)));
       return due.length;
     } catch (e) {

@@ -23,7 +23,8 @@ const HOOK = 'DESK_FAULT_KILL_AFTER_VENDOR_CALL';
 const EXECUTOR_ENV = { DESK_ACK_WAIT_MS: '5000' };
 
 beforeAll(async () => {
-  desk = await startDesk({ envFor: { executor: { ...EXECUTOR_ENV, [HOOK]: 'restart_service' } }, readyTimeoutMs: 400_000 });
+  // Small pools: the run shares PostgreSQL with other test runs.
+  desk = await startDesk({ env: { DB_POOL_SIZE: '3' }, envFor: { executor: { ...EXECUTOR_ENV, [HOOK]: 'restart_service' } }, readyTimeoutMs: 400_000 });
   psa = new PsaSandbox(desk.sandboxUrl);
   sim = new UserSimulator(desk.sandboxUrl);
   execFileSync(process.execPath, [join(ROOT, 'scripts/register-psa-webhooks.mjs'), '--intake', desk.urls.intake], { env: { ...process.env, ...desk.env }, stdio: 'pipe' });

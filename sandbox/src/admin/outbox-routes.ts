@@ -4,7 +4,7 @@ import { deliverInboundEmail, deliverInboundSms, NoInboundTarget } from './outbo
 import { defaultRules, saveRules, loadRules, type DeliveryRules } from './outbox-rules';
 import { keepTargetsOnReset, loadTargets, saveTargets } from './outbox-targets';
 
-const RULE_LISTS = ['smsInvalid', 'smsUndeliverable', 'emailBounce', 'emailDefer'] as const;
+const RULE_LISTS = ['smsInvalid', 'smsUndeliverable', 'smsFailed', 'emailBounce', 'emailDefer'] as const;
 type RuleList = (typeof RULE_LISTS)[number];
 const bad = (res: Response, message: string) => void res.status(400).json({ message });
 const isUrl = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\/\S+$/.test(v);

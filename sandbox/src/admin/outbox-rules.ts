@@ -9,6 +9,8 @@ export interface DeliveryRules {
   smsInvalid: string[];
   /** Accepted (201 queued) but the status callback reports `undelivered`, error 30003. */
   smsUndeliverable: string[];
+  /** Accepted (201 queued) but Twilio could not send it: status `failed`, error 30001 (queue overflow). */
+  smsFailed: string[];
   /** Addresses or `@domain`s the SMTP server rejects at RCPT TO with 550 (Graph sendMail: accepted, then NDR). */
   emailBounce: string[];
   /** Addresses or `@domain`s the SMTP server answers 450 (mailbox temporarily unavailable). */
@@ -31,6 +33,7 @@ export function defaultRules(): DeliveryRules {
   return {
     smsInvalid: [...BUILT_IN_INVALID, ...envList('SANDBOX_SMS_INVALID_NUMBERS')].map((n) => normalizePhone(n) ?? n),
     smsUndeliverable: [...BUILT_IN_UNDELIVERABLE, ...envList('SANDBOX_SMS_UNDELIVERABLE_NUMBERS')].map((n) => normalizePhone(n) ?? n),
+    smsFailed: envList('SANDBOX_SMS_FAILED_NUMBERS').map((n) => normalizePhone(n) ?? n),
     emailBounce: envList('SANDBOX_EMAIL_BOUNCE').map((s) => s.toLowerCase()),
     emailDefer: envList('SANDBOX_EMAIL_DEFER').map((s) => s.toLowerCase()),
     smtpReject: null,
@@ -58,6 +61,7 @@ export async function saveRules(store: SandboxStore, patch: Partial<DeliveryRule
   const next: DeliveryRules = {
     smsInvalid: phones(patch.smsInvalid, cur.smsInvalid),
     smsUndeliverable: phones(patch.smsUndeliverable, cur.smsUndeliverable),
+    smsFailed: phones(patch.smsFailed, cur.smsFailed ?? []),
     emailBounce: mails(patch.emailBounce, cur.emailBounce),
     emailDefer: mails(patch.emailDefer, cur.emailDefer),
     smtpReject: patch.smtpReject !== undefined ? patch.smtpReject : (cur.smtpReject ?? null),

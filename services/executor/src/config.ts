@@ -17,6 +17,9 @@ export const ExecutorEnv = PlatformEnv.extend({
   EXECUTOR_CODE_DIGITS: z.coerce.number().int().min(6).max(8).default(6),
   /** How long a written approval may take (one day); a client's `verification.approvalTtlHours` overrides it. */
   EXECUTOR_APPROVAL_TTL_MS: z.coerce.number().int().min(60_000).max(7 * 24 * 3600_000).default(24 * 3600_000),
+  /** With OPENAI_API_KEY set, onboarding requests are also read by a language model (structured output, validated). */
+  EXECUTOR_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  EXECUTOR_LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(8_000),
   /**
    * TEST HOOK, off unless set: the executor SIGKILLs itself right after the vendor accepted a write for
    * this catalog action and before anything records it (the crash window exactly-once must survive).

@@ -4,6 +4,7 @@ import { AuditController, DeskConfigService, DeskLogger, DeskMetrics, PlatformCo
 import { ExecutorEnv, registerFolder } from './config';
 import { ATTEMPT_STORE, EXECUTOR_ENV } from './tokens';
 import { ExecutorInit1732900100000 } from './persistence/migrations/1732900100000-executor-init';
+import { ExecutorCodeDelivery1764600000100 } from './persistence/migrations/1764600000100-code-delivery';
 import { RunbookResolvedHandler } from './handlers/runbook-resolved.handler';
 import { TicketReplyHandler } from './handlers/ticket-reply.handler';
 import { ProposalsController } from './http/proposals.controller';
@@ -16,6 +17,7 @@ import { CaseClock } from './workers/case-clock';
 import { ConversationService } from './conversation/conversation.service';
 import { Conversations1764600000001 } from './conversation/persistence/1764600000001-conversations';
 import { OpenAiReplyReader } from './conversation/adapters/llm-reply-reader';
+import { OpenAiNewUserExtractor } from './adapters/openai-new-user';
 
 /** Closes the attempt store's own pool with the app. */
 @Injectable()
@@ -37,7 +39,7 @@ function crashHook(action: string, warn: (m: string) => void): ((done: string) =
 }
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'executor', env: ExecutorEnv, migrations: [ExecutorInit1732900100000, Conversations1764600000001] })],
+  imports: [PlatformModule.forService({ name: 'executor', env: ExecutorEnv, migrations: [ExecutorInit1732900100000, Conversations1764600000001, ExecutorCodeDelivery1764600000100] })],
   controllers: [RunbookResolvedHandler, TicketReplyHandler, ProposalsController, AuditController],
   providers: [
     { provide: EXECUTOR_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as ExecutorEnv },
@@ -80,6 +82,9 @@ function crashHook(action: string, warn: (m: string) => void): ((done: string) =
             codeTtlMs: env.EXECUTOR_CODE_TTL_MS, maxAttempts: env.EXECUTOR_CODE_MAX_ATTEMPTS,
             codeDigits: env.EXECUTOR_CODE_DIGITS, approvalTtlMs: env.EXECUTOR_APPROVAL_TTL_MS,
           },
+          newUserExtractor: env.OPENAI_API_KEY
+            ? new OpenAiNewUserExtractor({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, model: env.EXECUTOR_LLM_MODEL, timeoutMs: env.EXECUTOR_LLM_TIMEOUT_MS }, (m, f) => logger.pino.warn(f ?? {}, m))
+            : null,
           afterVendorWrite: crashHook(env.DESK_FAULT_KILL_AFTER_VENDOR_CALL, (m) => logger.pino.warn(m)),
           log: (msg, fields) => logger.pino.warn(fields ?? {}, msg),
         });

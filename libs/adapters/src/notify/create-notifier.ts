@@ -3,7 +3,7 @@ import { VendorCallObserver } from '../observe';
 import type { RetryPolicy } from '../http/http-client';
 import { GraphMailClient } from './graph-mail-client';
 import { NotifyDeliveryError, scrub } from './notify-errors';
-import type { NotifyClient, NotifyMessage, NotifyReceipt, NotifyTarget } from './notify-client';
+import type { DeliveryStatus, NotifyClient, NotifyMessage, NotifyReceipt, NotifyTarget } from './notify-client';
 import { toE164 } from './phone';
 import { RecipientRateLimiter, recipientLimitFromEnv, type RecipientRateLimit } from './rate-limit';
 import { SmtpEmailClient } from './smtp-email-client';
@@ -19,6 +19,8 @@ export interface Notifier {
   channels(): Channel[];
   /** The configured Teams / Slack / paging destination, for messages to the MSP's own people. */
   defaultTarget(channel: 'teams' | 'slack' | 'webhook'): NotifyTarget | null;
+  /** Delivery state of a message sent on this channel; null when its provider does not report one. */
+  deliveryStatus?(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | null>;
 }
 
 export interface NotifierOptions {
@@ -61,6 +63,11 @@ export class ConfiguredNotifier implements Notifier {
     if (channel === 'teams') return this.conn.teamsWebhookUrl ? { channel, webhookUrl: this.conn.teamsWebhookUrl } : null;
     if (channel === 'slack') return this.conn.slackWebhookUrl ? { channel, webhookUrl: this.conn.slackWebhookUrl } : null;
     return this.conn.pagingWebhook ? { channel, url: this.conn.pagingWebhook.url } : null;
+  }
+
+  async deliveryStatus(channel: Channel, providerMessageId: string): Promise<DeliveryStatus | null> {
+    const provider = this.providers.get(channel);
+    return provider?.status ? provider.status(providerMessageId) : null;
   }
 
   async send(target: NotifyTarget, message: NotifyMessage): Promise<NotifyReceipt> {

@@ -23,9 +23,21 @@ export interface NotifyReceipt {
   detail: string | null;
 }
 
+/** What the provider knows now about a message it accepted (carrier receipts arrive after the API call). */
+export interface DeliveryStatus {
+  state: 'pending' | 'delivered' | 'failed';
+  /** The provider's own status word (Twilio: queued, sent, delivered, undelivered, failed). */
+  providerStatus: string;
+  /** The provider's error code (Twilio 30003...), when it gave one. */
+  errorCode: string | null;
+  detail: string | null;
+}
+
 /** One delivery provider (Twilio-compatible SMS, SMTP, Graph sendMail, Teams, Slack, signed webhook). */
 export interface NotifyClient {
   readonly provider: string;
   readonly channels: ReadonlyArray<NotifyTarget['channel']>;
   send(target: NotifyTarget, message: NotifyMessage): Promise<NotifyReceipt>;
+  /** Reads a sent message's delivery state, for providers that report it (Twilio's Message resource). */
+  status?(providerMessageId: string): Promise<DeliveryStatus>;
 }

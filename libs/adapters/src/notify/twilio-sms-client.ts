@@ -2,7 +2,7 @@ import { HttpClient, type RetryPolicy } from '../http/http-client';
 import { VendorCallObserver } from '../observe';
 import { deliveryFailure } from './http-failure';
 import { NotifyDeliveryError } from './notify-errors';
-import type { NotifyClient, NotifyMessage, NotifyReceipt, NotifyTarget } from './notify-client';
+import type { DeliveryStatus, NotifyClient, NotifyMessage, NotifyReceipt, NotifyTarget } from './notify-client';
 import { toE164 } from './phone';
 
 export interface TwilioSmsConfig {
@@ -26,6 +26,8 @@ const INVALID_NUMBER_CODES = new Set([21211, 21212, 21217, 21401, 21407, 21408, 
 interface TwilioMessageResponse {
   sid?: unknown;
   status?: unknown;
+  error_code?: unknown;
+  error_message?: unknown;
 }
 
 /** SMS through Twilio's Messages resource (or any Twilio-compatible API): Basic auth with SID + token. */
@@ -44,6 +46,17 @@ export class TwilioSmsClient implements NotifyClient {
       retry: { attempts: 2, baseDelayMs: 300, maxDelayMs: 2000, ...opts.retry },
       headers: { authorization: `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}` },
     });
+  }
+
+  async status(sid: string): Promise<DeliveryStatus> {
+    try {
+      const res = await this.http.request<TwilioMessageResponse>({
+        method: 'GET', path: `/2010-04-01/Accounts/${encodeURIComponent(this.cfg.accountSid)}/Messages/${encodeURIComponent(sid)}.json`,
+      });
+      return twilioDeliveryStatus(res.body);
+    } catch (e) {
+      throw deliveryFailure(e, 'twilio', () => null);
+    }
   }
 
   async send(target: NotifyTarget, message: NotifyMessage): Promise<NotifyReceipt> {
@@ -73,6 +86,19 @@ export class TwilioSmsClient implements NotifyClient {
       });
     }
   }
+}
+
+/**
+ * Twilio's message states: queued/accepted/sending/sent are on their way (`sent` is final only for
+ * carriers without delivery receipts), delivered is final, undelivered and failed are failures with an
+ * error code (30003 unreachable handset, 30005 unknown number, 30006 landline, 30007 filtered...).
+ */
+export function twilioDeliveryStatus(body: TwilioMessageResponse | null): DeliveryStatus {
+  const status = String(body?.status ?? 'unknown');
+  const errorCode = body?.error_code === null || body?.error_code === undefined ? null : String(body.error_code);
+  const state = status === 'delivered' ? 'delivered' : status === 'undelivered' || status === 'failed' ? 'failed' : 'pending';
+  const message = typeof body?.error_message === 'string' ? body.error_message : null;
+  return { state, providerStatus: status, errorCode, detail: state === 'failed' ? `${status}${errorCode ? ` (error ${errorCode}${message ? `: ${message}` : ''})` : ''}` : null };
 }
 
 function parseTwilioError(body: string | null): { code: number; message: string } | null {

@@ -42,11 +42,11 @@ export function mountMessageRoutes(ctx: SandboxContext, r: Router): void {
     if (form.StatusCallback && !/^https?:\/\//.test(form.StatusCallback)) return twilioError(res, 400, 21609, 'Invalid StatusCallback URL.');
 
     const msg = messageResource({ sid: newSid('SM'), accountSid: acct.sid, from, to, body: form.Body ?? '', direction: 'outbound-api', status: 'queued' });
-    const undeliverable = rules.smsUndeliverable.includes(to);
+    const outcome = rules.smsFailed?.includes(to) ? 'failed' : rules.smsUndeliverable.includes(to) ? 'undelivered' : 'delivered';
     await ctx.store.put(MESSAGE_KIND, msg.sid, msg, acct.client);
-    await ctx.outbox.add({ channel: 'sms', provider: 'twilio', to, from, subject: null, body: msg.body, status: undeliverable ? 'undelivered' : 'delivered', principal: acct.sid });
+    await ctx.outbox.add({ channel: 'sms', provider: 'twilio', to, from, subject: null, body: msg.body, status: outcome, principal: acct.sid });
     res.status(201).json(msg);
-    scheduleStatusCallbacks(ctx, acct, msg.sid, undeliverable, form.StatusCallback ?? null);
+    scheduleStatusCallbacks(ctx, acct, msg.sid, outcome, form.StatusCallback ?? null);
   });
 
   r.get('/2010-04-01/Accounts/:accountSid/Messages/:sid.json', async (req, res) => {

@@ -1,4 +1,4 @@
-import { AdapterRegistry } from '@desk/adapters';
+import { AdapterRegistry, DeliveryStatus } from '@desk/adapters';
 import { Envelope, PlannedAction, RunbookResolvedV1, Subjects, TicketReplyV1 } from '@desk/contracts';
 import type { Counter } from 'prom-client';
 import { TicketScope } from '@desk/platform';
@@ -9,10 +9,12 @@ import { ClientDirectory, ContactRecord, lc } from '../domain/records';
 import { plan as buildPlan } from '../domain/planner';
 import type { Escalation } from '../domain/plan-types';
 import { refs } from '../domain/targets';
-import { CaseState, Effect, Step, advance, codeSent, onReply, onTick, startCase } from '../domain/workflow';
+import { CaseState, Effect, Step, advance, codeSent, onCodeDelivery, onReply, onTick, startCase } from '../domain/workflow';
 import { RunPorts, RunResult, runAction } from '../domain/runner';
 import { generateCode, hashCode, newSalt } from '../domain/secrets';
 import { VerificationPolicy, policyOf, resolvePolicy } from '../domain/verification-policy';
+import { NewUserRequest, parseNewUserRequest } from '../domain/onboarding-request';
+import { NewUserExtractor, mergeExtraction } from '../domain/new-user-extraction';
 import {
   approvalRequestMessage, codeSentMessage, codeSmsBody, describeStep, internalPlanNote, name, retryMessage,
 } from '../domain/messages';
@@ -30,6 +32,8 @@ export interface ExecutorDeps {
   retryDelayMs: number;
   /** The desk's verification defaults (code lifetime, attempts, length, approval wait); clients override them. */
   verification: VerificationPolicy;
+  /** Onboarding: a language model's reading of the request (validated; fills only what rules left empty). */
+  newUserExtractor?: NewUserExtractor | null;
   /** Test hook (off in production): called right after a vendor write, before anything records it. */
   afterVendorWrite?: (action: string) => void;
   log: (msg: string, fields?: Record<string, unknown>) => void;
@@ -70,12 +74,14 @@ export class ExecutorService {
       return escalateTicket(scope, base, { reason: 'bad_input', reasons: ['the ticket is not tied to a known client'], security: false });
     }
     const requesterUpn = triage.requester.upn ?? (triage.requester.email && triage.requester.email.includes('@') ? triage.requester.email : null);
+    const newUser = triage.category === 'onboarding' ? await this.readNewUser(`${ticket.summary}\n${ticket.description}`) : null;
+    const named = newUser ? await this.namedPeople(client, [newUser.sameAccessAs, newUser.manager]) : [];
     const snapshot = await this.d.directory.snapshot(client, {
-      upns: [triage.affectedUpn, requesterUpn, ...refs(triage, 'user')].filter((u): u is string => !!u),
+      upns: [triage.affectedUpn, requesterUpn, ...refs(triage, 'user'), ...named].filter((u): u is string => !!u),
       hostnames: [...refs(triage, 'device'), ...refs(triage, 'printer'), ticket.alert?.deviceName ?? null].filter((h): h is string => !!h),
     });
     const recent = await this.d.attempts.recent(client);
-    const decision = buildPlan({ ticketId: evt.ticketId, ticket, triage, runbook, snapshot, recent, now: this.d.now() });
+    const decision = buildPlan({ ticketId: evt.ticketId, ticket, triage, runbook, snapshot, recent, now: this.d.now(), newUser });
     if (decision.kind === 'escalate') {
       if (this.d.guidance && (await this.d.guidance(scope, evt, decision, client))) return;
       await scope.audit({ actor: 'executor', action: 'plan', decision: 'escalate', why: decision.reasons, evidence: { reason: decision.reason, category: triage.category, documents: context.documents } });
@@ -92,6 +98,20 @@ export class ExecutorService {
     await scope.transition('planned', decision.steps.map(describeStep).join('; ').slice(0, 500));
     const stored = await this.d.cases.get(scope.tx, evt.ticketId);
     await this.apply(scope, stored!, step);
+  }
+
+  /** Rules first; a configured language model fills only the gaps, with values found in the text. */
+  private async readNewUser(text: string): Promise<NewUserRequest> {
+    const rules = parseNewUserRequest(text, this.d.now());
+    const llm = this.d.newUserExtractor ? await this.d.newUserExtractor.extract(text) : null;
+    return mergeExtraction(rules, llm, text, this.d.now());
+  }
+
+  /** UPNs of the contacts a request names (template colleague, manager), so their accounts are read live. */
+  private async namedPeople(client: string, names: Array<string | null>): Promise<string[]> {
+    const contacts = await this.d.directory.contacts(client);
+    const wanted = names.filter((n): n is string => !!n).map(lc);
+    return contacts.filter((c) => c.upn && wanted.some((w) => w === lc(`${c.firstName} ${c.lastName}`) || w === lc(c.email) || w === lc(c.upn))).map((c) => c.upn!);
   }
 
   private async locked(scope: TicketScope, ticketId: string): Promise<StoredCase | null> {
@@ -132,10 +152,41 @@ export class ExecutorService {
     const stored = await this.d.cases.lock(scope.tx, ticketId);
     if (stored === 'busy') return; // the next tick tries again
     if (!stored) return;
+    const watched = await this.watchCodeDelivery(scope, stored);
+    if (watched) return;
     const step = onTick(stored.state, this.d.now());
     if (step.effects.length === 0) return;
     await scope.audit({ actor: 'executor', action: 'timeout', decision: step.decision, why: step.decision });
     await this.apply(scope, stored, step);
+  }
+
+  /**
+   * A code the API accepted can still fail at the carrier (undelivered, unknown number): read the
+   * provider's report and escalate with its reason instead of waiting for the code to expire.
+   * True when the case was handled (saved or escalated) here.
+   */
+  private async watchCodeDelivery(scope: TicketScope, stored: StoredCase): Promise<boolean> {
+    const code = stored.state.code;
+    if (stored.state.stage !== 'awaiting_verification' || !code?.messageId || code.delivery !== 'pending') return false;
+    const report = await this.codeSmsStatus(stored.clientIdentifier, code.messageId);
+    if (!report) return false;
+    const step = onCodeDelivery(stored.state, report);
+    if (step.state === stored.state) return false;
+    await scope.audit({
+      actor: 'executor', action: 'code_delivery', decision: report.state, why: step.decision,
+      evidence: { provider: 'sms', providerStatus: report.providerStatus, errorCode: report.errorCode, messageId: code.messageId },
+    });
+    await this.apply(scope, stored, step);
+    return step.effects.length > 0;
+  }
+
+  private async codeSmsStatus(client: string, messageId: string): Promise<DeliveryStatus | null> {
+    try {
+      return (await this.d.registry.notifier(client).deliveryStatus?.('sms', messageId)) ?? null;
+    } catch (e) {
+      this.d.log('code SMS status not readable; checked again at the next tick', { error: (e as Error).message });
+      return null;
+    }
   }
 
   async proposals(scope: TicketScope): Promise<Array<{ ticketId: string; client: string; summary: string; steps: string[]; proposedAt: string }>> {
@@ -215,14 +266,18 @@ export class ExecutorService {
     const minutes = Math.max(1, Math.round(policy.codeTtlMs / 60_000));
     const code = generateCode(policy.codeDigits);
     const salt = newSalt();
+    let messageId: string | null;
     try {
-      const receipt = await this.d.registry.notifier(c.clientIdentifier).send({ channel: 'sms', phone: recipient.mobile }, { body: codeSmsBody(code, minutes), sensitive: true });
+      const notifier = this.d.registry.notifier(c.clientIdentifier);
+      const receipt = await notifier.send({ channel: 'sms', phone: recipient.mobile }, { body: codeSmsBody(code, minutes), sensitive: true });
       if (receipt.status === 'failed') throw new Error(receipt.detail ?? 'provider refused the message');
+      // Watched until the carrier reports it, when the provider reports delivery at all.
+      messageId = notifier.deliveryStatus && receipt.status !== 'sent' ? receipt.providerMessageId : null;
     } catch (err) {
       await escalateTicket(scope, c, { reason: 'identity_verification_failed', reasons: [`the verification code could not be delivered to the mobile on file: ${(err as Error).message.slice(0, 200)}`], security: false, steps: state.plan.steps });
       return { ...state, stage: 'escalated' };
     }
-    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile }, this.d.now());
+    const next = codeSent(state, { salt, hash: hashCode(code, salt), recipientContactId: recipient.id, phone: recipient.mobile, messageId }, this.d.now());
     await scope.audit({ actor: 'executor', action: 'send_code', decision: 'sent', why: 'identity verification before a sensitive action', evidence: { to: `mobile on file of ${name(recipient)} ending ${recipient.mobile.replace(/\D/g, '').slice(-4)}`, expiresAt: next.code?.expiresAt } });
     await this.planned(scope, c, next, 'awaiting_verification', codeSentMessage(recipient, minutes, policy.codeDigits), `Verification code sent to the mobile on file of ${name(recipient)}; expires ${next.code?.expiresAt}.`);
     await scope.transition('awaiting_verification', `code sent, expires ${next.code?.expiresAt}`);

@@ -2,7 +2,8 @@ import { ActionDraft, DraftContext } from './planner';
 import { Escalation, escalate } from './plan-types';
 import { Affected, accountGuards, proseAboutPerson, resolveAffected } from './plan-common';
 import { approversFor, managerContact, relations } from './authority';
-import { ContactRecord, lc } from './records';
+import { ContactRecord, UserRecord, groupByName, lc } from './records';
+import { missingFields, parseNewUserRequest } from './onboarding-request';
 
 /** reset_password, unlock_account, reenroll_mfa, disable_account, create_account. */
 export function planUserAction(ctx: DraftContext): ActionDraft | Escalation {
@@ -117,47 +118,92 @@ function dated(at: Date, now: Date): { kind: 'now' } | { kind: 'at'; at: Date } 
 }
 
 /**
- * Onboarding creates an account with the template colleague's non-privileged groups; it needs every
- * required detail in the request and an authorized approver (or the future manager) as requester.
+ * Onboarding creates an account from the template colleague's non-privileged groups. Every required
+ * detail must be in the request (free text, read by rules or a validated LLM extraction); the requester
+ * must be an authorized approver or the stated manager (then an authorized approver must agree). What is
+ * missing or unknown is named in the escalation, never guessed.
  */
 function planCreate(ctx: DraftContext): ActionDraft | Escalation {
-  const f = onboardingFields(ctx.ticket.description);
-  const missing = (['name', 'start', 'title', 'department', 'template'] as const).filter((k) => !f[k]);
-  if (missing.length > 0) return escalate('bad_input', `onboarding details missing: ${missing.join(', ')}`);
+  const req = ctx.newUser ?? parseNewUserRequest(`${ctx.ticket.summary}\n${ctx.ticket.description}`, ctx.now);
   if (!ctx.requester) return escalate('not_authorized', 'requester unknown');
-  const start = Date.parse(f.start!);
-  if (!Number.isFinite(start) || start - ctx.now.getTime() < 24 * 3600 * 1000) return escalate('bad_input', 'the start date is missing, today or already passed');
   if (/\b(?:contractor|temp(?:orary)? (?:worker|agency)|board member|intern)\b/i.test(ctx.text)) return escalate('out_of_scope', 'contractors, temps and board members have no standard template');
-  const template = ctx.snapshot.users.get(lc(f.template!)) ?? [...ctx.snapshot.users.values()].find((u) => lc(u.displayName) === lc(f.template!)) ?? null;
-  if (!template) return escalate('bad_input', 'the "same access as" colleague is not an account of this client');
+  const missing = missingFields(req);
+  if (missing.length > 0) return escalate('bad_input', `onboarding details missing: ${missing.join(', ')}; the requester is asked for them`);
+  const start = Date.parse(`${req.startDate!}T00:00:00Z`);
+  if (!Number.isFinite(start) || start - ctx.now.getTime() < 12 * 3600 * 1000) return escalate('bad_input', `the start date ${req.startDate} is today or already passed`);
+
+  const template = personAccount(ctx, req.sameAccessAs!);
+  if (!template) return escalate('bad_input', `the "same access as" colleague (${req.sameAccessAs}) is not an account of this client`);
   const guard = accountGuards(ctx, { user: template, contact: null }, { allowShared: false, requireEnabled: true });
   if (guard && guard.reason === 'privileged_target') return escalate('privileged_target', 'the template colleague has privileged access; a technician decides what to copy');
-  if (!ctx.requester.authorizedApprover && !(template.managerUpn && lc(template.managerUpn) === lc(ctx.requester.upn))) {
+  const manager = req.manager === 'me' ? ctx.requester : personContact(ctx, req.manager!);
+  if (!manager || !manager.active) return escalate('bad_input', `the stated manager (${req.manager}) is not an active contact of this client`);
+  const requesterIsManager = manager.id === ctx.requester.id;
+  if (!ctx.requester.authorizedApprover && !requesterIsManager) {
     return escalate('not_authorized', 'onboarding is requested only by an authorized approver or the new hire\'s manager');
   }
-  const parts = f.name!.trim().split(/\s+/);
+  if (!manager.mobile) return escalate('identity_verification_failed', `the manager ${manager.firstName} ${manager.lastName} has no mobile on file for the temporary password`);
+
+  const parts = req.fullName!.trim().split(/\s+/);
   const domain = ctx.snapshot.domains[0]!;
   const upn = `${lc(parts[0]).replace(/[^a-z]/g, '')}.${lc(parts[parts.length - 1]).replace(/[^a-z-]/g, '')}@${domain}`;
   if (ctx.snapshot.users.has(upn)) return escalate('bad_input', `${upn} is already taken; a technician asks which name to use`);
+
+  const excluded = exceptWords(req.except);
   const groups = template.groups.filter((g) => {
-    const rec = ctx.snapshot.groups.find((x) => lc(x.name) === lc(g));
-    return rec !== undefined && !rec.privileged && !/matter|hr|payment|payroll|approver|finance|board|donor/i.test(rec.name);
+    const rec = groupByName(ctx.snapshot, g);
+    return rec !== null && !rec.privileged && !CONFIDENTIAL.test(rec.name) && !excluded.some((w) => lc(rec.name).includes(w));
   });
-  const manager = ctx.snapshot.contacts.find((c) => c.upn && template.managerUpn && lc(c.upn) === lc(template.managerUpn)) ?? null;
+  for (const asked of req.groups) {
+    const rec = groupByName(ctx.snapshot, asked) ?? ctx.snapshot.groups.find((g) => lc(g.name).replace(/[^a-z0-9]/g, '').endsWith(lc(asked).replace(/[^a-z0-9]/g, ''))) ?? null;
+    if (!rec) return escalate('bad_input', `the group "${asked}" the request asks for is not a group of this client`);
+    if (rec.privileged) return escalate('privileged_target', `the request asks for the privileged group ${rec.name}`);
+    if (CONFIDENTIAL.test(rec.name)) return escalate('target_not_allowed', `${rec.name} holds confidential data; a technician decides`);
+    if (!groups.includes(rec.name)) groups.push(rec.name);
+  }
+  const department = req.department ?? template.department;
+  if (!department) return escalate('bad_input', 'onboarding details missing: department; the requester is asked for it');
+  const reasons = [
+    `new account for ${req.fullName} (${req.jobTitle}, ${department}${req.department ? '' : ' — the template colleague\'s department'}), starting ${req.startDate}, manager ${manager.firstName} ${manager.lastName}`,
+    `modelled on ${template.upn}: privileged and confidential groups left out${excluded.length ? `, and ${req.except}` : ''}`,
+  ];
+  if (req.licences.length > 0) reasons.push(`licence(s) asked: ${req.licences.join(', ')} — assigned by a technician (the desk assigns none)`);
+  const approvalFrom = ctx.requester.authorizedApprover ? [] : ctx.snapshot.contacts.filter((c) => c.active && c.authorizedApprover && c.id !== ctx.requester!.id);
+  if (!ctx.requester.authorizedApprover && approvalFrom.length === 0) return escalate('not_authorized', 'the manager asked, and no authorized approver is on file to agree');
   return {
-    steps: [{ action: 'create_account', params: { upn, displayName: f.name!, department: f.department, jobTitle: f.title, templateUpn: template.upn, groups } }],
-    affectedUpn: upn, relations: new Set(ctx.requester.authorizedApprover ? ['approver'] : ['manager']), approvalFrom: [],
-    codeRecipient: ctx.requester, secretRecipient: manager, reasons: [`new account modelled on ${template.upn}, privileged and confidential groups left out`],
+    steps: [{
+      action: 'create_account',
+      params: {
+        upn, displayName: req.fullName!, department, jobTitle: req.jobTitle, templateUpn: template.upn, groups,
+        managerUpn: manager.upn, startDate: req.startDate, office: req.office, preferredName: req.preferredName, licences: req.licences,
+      },
+    }],
+    affectedUpn: upn, relations: new Set(ctx.requester.authorizedApprover ? ['approver'] : ['manager']), approvalFrom,
+    codeRecipient: ctx.requester, secretRecipient: manager, reasons,
   };
 }
 
-function onboardingFields(text: string): Record<'name' | 'start' | 'title' | 'department' | 'template', string | null> {
-  const pick = (re: RegExp) => re.exec(text)?.[1]?.trim() ?? null;
-  return {
-    name: pick(/(?:full (?:legal )?name|name)\s*:\s*([^\n]+)/i),
-    start: pick(/start(?:ing)? date\s*:\s*(\d{4}-\d{2}-\d{2})/i),
-    title: pick(/(?:job )?title\s*:\s*([^\n]+)/i),
-    department: pick(/department\s*:\s*([^\n]+)/i),
-    template: pick(/same access as\s*:?\s*([^\n,]+)/i),
-  };
+const CONFIDENTIAL = /matter|\bhr\b|-hr-|payment|payroll|approver|finance|board|donor/i;
+
+/** "except matter groups" → ["matter"]: the words that name what to leave out. */
+function exceptWords(except: string | null): string[] {
+  if (!except) return [];
+  return (except.split(/\s+-\s+|[.;]/)[0] ?? '').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !['group', 'groups', 'access', 'the', 'and', 'any', 'his', 'her', 'their', 'for', 'all'].includes(w));
+}
+
+const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`;
+
+/** A contact of the client named by full name or address (exactly one, else none). */
+function personContact(ctx: DraftContext, who: string): ContactRecord | null {
+  const hits = ctx.snapshot.contacts.filter((c) => lc(c.email) === lc(who) || lc(c.upn) === lc(who) || lc(fullName(c)) === lc(who));
+  return hits.length === 1 ? hits[0]! : null;
+}
+
+/** The account of a named colleague: by UPN, display name, or their contact's account. */
+function personAccount(ctx: DraftContext, who: string): UserRecord | null {
+  const users = [...ctx.snapshot.users.values()];
+  const direct = ctx.snapshot.users.get(lc(who)) ?? users.find((u) => lc(u.displayName) === lc(who)) ?? null;
+  if (direct) return direct;
+  const c = personContact(ctx, who);
+  return c?.upn ? ctx.snapshot.users.get(lc(c.upn)) ?? null : null;
 }

@@ -255,3 +255,47 @@ describe('planner: offboarding', () => {
     expectEscalation(run({ client: 'AlderBrooksCPA', category: 'offboarding', from: 'donna.whitley@alderbrooks-cpa.example', summary: 'Steven left today', affectedUpn: 'steven.cho@alderbrooks-cpa.example' }));
   });
 });
+
+describe('planner: onboarding from free text', () => {
+  const onboard = (client: string, from: string, description: string) => run({ client, category: 'onboarding', from, summary: 'New hire', description });
+
+  it('a labelled request from an authorized approver: create_account from the template, password to the manager', () => {
+    const p = expectPlan(onboard('ContosoDental', `maria.gonzalez@${CDG}`, 'Hi,\nWe hired a new hygienist for Cedar Hill:\nName: Lauren Mitchell\nStart: Tuesday December 8, 2026\nTitle: Dental Hygienist\nDepartment: Clinical\nManager: me (Maria Gonzalez)\nSame access as Aisha Rahman please.\n\nThanks,\nMaria'));
+    expect(p.steps[0]).toMatchObject({ action: 'create_account', params: { upn: `lauren.mitchell@${CDG}`, displayName: 'Lauren Mitchell', jobTitle: 'Dental Hygienist', department: 'Clinical', templateUpn: `aisha.rahman@${CDG}`, startDate: '2026-12-08' } });
+    expect(p.identity.secretRecipientContactId).toBe('1003');
+    expect(p.identity.approval.needed).toBe(false);
+  });
+
+  it('one sentence, "except matter groups": the matter group is left out, the department is stated', () => {
+    const p = expectPlan(onboard('WhitfieldCrane', 'patricia.lang@whitfieldcrane-law.example', 'New associate: Natalie Quinn, Associate, Litigation, starting January 5, 2027, reporting to Olivia Grant. Same access as Daniel Kim, except matter groups - Henry will handle those after conflicts.\n\nThanks,\nPatricia Lang\nFirm Administrator'));
+    const groups = p.steps[0]!.params.groups as string[];
+    expect(groups.length).toBeGreaterThan(0);
+    expect(groups.some((g) => /matter/i.test(g))).toBe(false);
+    expect(p.steps[0]!.params).toMatchObject({ upn: 'natalie.quinn@whitfieldcrane-law.example', department: 'Litigation' });
+  });
+
+  it('no department stated: the template colleague\'s, said so in the reasons', () => {
+    const p = expectPlan(onboard('TailspinMfg', 'denise.fowler@tailspin-mfg.example', 'New hire: Erin Walsh, Quality Inspector, starts Monday December 7, 2026, 1st shift, reports to Sarah Whitaker. Replacing Paul Jennings. Same access as Tom Becker.\n\nDenise Fowler\nHR Manager'));
+    expect(p.steps[0]!.params).toMatchObject({ department: 'Quality', jobTitle: 'Quality Inspector' });
+    expect(p.reasons.join(' ')).toMatch(/template colleague's department/);
+    expect(p.identity.secretRecipientContactId).toBe('3005');
+  });
+
+  it('missing details: escalated with exactly what is missing', () => {
+    const d = onboard('TailspinMfg', 'denise.fowler@tailspin-mfg.example', 'New hire: Erin Walsh, Quality Inspector, starts next month. Same access as Tom Becker.');
+    expectEscalation(d, 'bad_input');
+    expect(d.kind === 'escalate' && d.reasons[0]).toBe('onboarding details missing: start date, manager; the requester is asked for them');
+  });
+
+  it('the stated manager asks (not an approver): an authorized approver must agree first', () => {
+    const p = expectPlan(onboard('TailspinMfg', 'sarah.whitaker@tailspin-mfg.example', 'Please set up an account for Erin Walsh. She will start on 7 December 2026 as a Quality Inspector in the Quality department, reporting to me. Same access as Tom Becker.'));
+    expect(p.identity.approval.needed).toBe(true);
+    expect(p.identity.approval.approverContactIds.length).toBeGreaterThan(0);
+  });
+
+  it('someone who is neither approver nor the stated manager, an unknown manager, a past start: escalated', () => {
+    expectEscalation(onboard('TailspinMfg', 'tom.becker@tailspin-mfg.example', 'New hire: Erin Walsh, Quality Inspector, starts Monday December 7, 2026, reports to Sarah Whitaker. Same access as Tom Becker.'), 'not_authorized');
+    expectEscalation(onboard('TailspinMfg', 'denise.fowler@tailspin-mfg.example', 'New hire: Erin Walsh, Quality Inspector, starts Monday December 7, 2026, reports to John Nobody. Same access as Tom Becker.'), 'bad_input');
+    expectEscalation(onboard('TailspinMfg', 'denise.fowler@tailspin-mfg.example', 'New hire: Erin Walsh, Quality Inspector, started November 2, 2026, reports to Sarah Whitaker. Same access as Tom Becker.'), 'bad_input');
+  });
+});

@@ -9,6 +9,7 @@ import { outageSignal, proseConditions, removalIntent, repeatSignal, ticketSigna
 import { planDeviceAction } from './plan-device';
 import { planUserAction } from './plan-user';
 import { planGroupAction } from './plan-group';
+import type { NewUserRequest } from './onboarding-request';
 
 export interface PlanInput {
   ticketId: string;
@@ -19,6 +20,8 @@ export interface PlanInput {
   /** Actions this desk ran for the same client recently (restart loops, repeat lockouts). */
   recent: RecentAction[];
   now: Date;
+  /** Onboarding: the new-user details read from the request (rules + validated LLM); absent = rules only. */
+  newUser?: NewUserRequest | null;
 }
 
 /** What a per-action planner hands back: the steps and who stands where. */

@@ -19,6 +19,10 @@ export interface CodeState {
   /** Digits of the mobile on file it went to: an SMS answer must come from this number. */
   sentToPhone: string;
   verifiedAt: string | null;
+  /** The provider's id of the SMS that carried it (null: the provider reports no delivery state). */
+  messageId?: string | null;
+  /** What the carrier said: pending until delivered or failed (undelivered, unknown number...). */
+  delivery?: 'pending' | 'delivered' | 'failed' | null;
 }
 
 export interface CaseState {
@@ -75,7 +79,7 @@ export function advance(s: CaseState, now: Date): Step {
 }
 
 /** Records a code that was just sent (only its hash). */
-export function codeSent(s: CaseState, c: { salt: string; hash: string; recipientContactId: string; phone: string }, now: Date): CaseState {
+export function codeSent(s: CaseState, c: { salt: string; hash: string; recipientContactId: string; phone: string; messageId?: string | null }, now: Date): CaseState {
   const ttlMs = policyOf(s.plan).codeTtlMs;
   return {
     ...s,
@@ -83,6 +87,7 @@ export function codeSent(s: CaseState, c: { salt: string; hash: string; recipien
     code: {
       salt: c.salt, hash: c.hash, recipientContactId: c.recipientContactId, sentToPhone: normalizePhone(c.phone),
       attempts: 0, verifiedAt: null, expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+      messageId: c.messageId ?? null, delivery: c.messageId ? 'pending' : null,
     },
   };
 }
@@ -148,6 +153,15 @@ export function onReply(s: CaseState, r: TicketReplyV1, ctx: ReplyContext): Step
   const next = { ...s, code: { ...code, attempts } };
   if (attempts >= policy.maxAttempts) return escalateStep(next, 'identity_verification_failed', `wrong code ${attempts} times`);
   return { state: next, effects: [{ kind: 'notify_retry', attemptsLeft: policy.maxAttempts - attempts }], decision: `wrong code (attempt ${attempts} of ${policy.maxAttempts})` };
+}
+
+/** The carrier's report on the code's SMS: a failure ends verification at once, with the provider's reason. */
+export function onCodeDelivery(s: CaseState, report: { state: 'pending' | 'delivered' | 'failed'; detail: string | null }): Step {
+  if (s.stage !== 'awaiting_verification' || !s.code || s.code.delivery !== 'pending') return noop(s, 'no code delivery is being watched');
+  if (report.state === 'pending') return noop(s, 'the code SMS is still on its way');
+  const code = { ...s.code, delivery: report.state };
+  if (report.state === 'delivered') return noop({ ...s, code }, 'the carrier delivered the code SMS');
+  return escalateStep({ ...s, code }, 'identity_verification_failed', `the verification code SMS to the mobile on file was not delivered: ${report.detail ?? 'failed'}`);
 }
 
 /** The clock: codes expire, approvals lapse. */

@@ -25,6 +25,7 @@ interface Row {
   technician_approved_by: string | null; approval_by: string | null; approval_requested_at: Date | null;
   code_salt: string | null; code_hash: string | null; code_expires_at: Date | null; code_attempts: number;
   code_recipient_contact_id: string | null; code_sent_to_phone: string | null; code_verified_at: Date | null; created_at: Date;
+  code_message_id: string | null; code_delivery: 'pending' | 'delivered' | 'failed' | null;
 }
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
@@ -34,6 +35,7 @@ function toCase(r: Row): StoredCase {
     ? {
       salt: r.code_salt, hash: r.code_hash, expiresAt: iso(r.code_expires_at)!, attempts: r.code_attempts,
       recipientContactId: r.code_recipient_contact_id, sentToPhone: r.code_sent_to_phone ?? '', verifiedAt: iso(r.code_verified_at),
+      messageId: r.code_message_id, delivery: r.code_delivery,
     }
     : null;
   return {
@@ -76,11 +78,11 @@ export class CaseRepository {
     await tx.query(
       `UPDATE ticket_case SET stage = $2, plan = $3::jsonb, technician_approved_by = $4, approval_by = $5, approval_requested_at = $6,
          code_salt = $7, code_hash = $8, code_expires_at = $9, code_attempts = $10, code_recipient_contact_id = $11,
-         code_sent_to_phone = $12, code_verified_at = $13, updated_at = now()
+         code_sent_to_phone = $12, code_verified_at = $13, code_message_id = $14, code_delivery = $15, updated_at = now()
        WHERE ticket_id = $1`,
       [s.ticketId, s.stage, JSON.stringify(s.plan), s.technicianApprovedBy, s.approvalBy, s.approvalRequestedAt,
         c?.salt ?? null, c?.hash ?? null, c?.expiresAt ?? null, c?.attempts ?? 0, c?.recipientContactId ?? null,
-        c?.sentToPhone ?? null, c?.verifiedAt ?? null],
+        c?.sentToPhone ?? null, c?.verifiedAt ?? null, c?.messageId ?? null, c?.delivery ?? null],
     );
   }
 
@@ -89,11 +91,14 @@ export class CaseRepository {
     return rows.map(toCase);
   }
 
-  /** Waiting cases whose clock ran out (codes, approvals: the plan's own approval wait, else the default). */
+  /**
+   * Waiting cases with something due: a code expired or its SMS not yet confirmed by the carrier, an
+   * approval past its wait (the plan's own, else the default), a scheduled time reached.
+   */
   async due(tx: EntityManager, defaultApprovalTtlMs: number): Promise<string[]> {
     const rows = (await tx.query(
       `SELECT ticket_id FROM ticket_case
-        WHERE (stage = 'awaiting_verification' AND code_expires_at < now())
+        WHERE (stage = 'awaiting_verification' AND (code_expires_at < now() OR code_delivery = 'pending'))
            OR (stage = 'awaiting_approval' AND approval_requested_at < now() - (COALESCE(plan->'verification'->>'approvalTtlMs', $1::text) || ' milliseconds')::interval)
            OR (stage = 'scheduled' AND (plan->>'notBefore')::timestamptz <= now())
         LIMIT 50`,

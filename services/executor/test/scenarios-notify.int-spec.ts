@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Subjects } from '@desk/contracts';
+import { query } from '../../../libs/platform/test/helpers';
+import { Harness, admin, calls, lastReason, lastSeq, mutations, outbox, publishEnvelope, reply, resolvedEvent, startHarness, waitState } from './harness';
+import { TicketSpec } from './support/world';
+
+/**
+ * Reaching the person (issue 10, must-show 3) and the execute trigger delivered five times (issue 6,
+ * must-show 3), against the sandbox's Twilio-compatible API: provider 5xx, invalid numbers, carrier
+ * reports `undelivered` / `failed` after the API accepted the message → the ticket escalates with the
+ * provider's reason, nothing runs, and the code is never sent more often than the retry policy allows.
+ */
+let h: Harness;
+beforeAll(async () => { h = await startHarness({ EXECUTOR_TICK_MS: '200' }); }, 90_000);
+afterAll(async () => { await h?.stop(); }, 60_000);
+beforeEach(async () => {
+  await admin(h, '/reset', { method: 'POST', body: {} });
+  await admin(h, '/faults', { method: 'DELETE' });
+  await admin(h, '/outbox/rules', { method: 'DELETE' });
+  await query(`DELETE FROM "${h.executorSchema}".action_attempt`);
+});
+
+const C = 'contoso-dental.example';
+const RAJ = '+15550111';
+const resetForRaj = (): TicketSpec => ({ client: 'ContosoDental', category: 'password_reset', from: `raj.patel@${C}`, summary: 'Forgot my password', affectedUpn: `raj.patel@${C}` });
+const smsTo = async (to: string, since: string) => (await outbox(h)).filter((m) => m.channel === 'sms' && m.to === to && m.at >= since);
+const twilioSends = async (seq: number) => (await calls(h, seq)).filter((c) => c.vendor === 'twilio' && c.method === 'POST' && /Messages\.json$/.test(c.path));
+const graphWrites = async (seq: number) => mutations(await calls(h, seq)).filter((c) => c.vendor === 'graph');
+
+async function start(spec: TicketSpec): Promise<{ ticketId: string; seq: number; since: string }> {
+  const seq = await lastSeq(h);
+  const since = new Date(Date.now() - 1000).toISOString();
+  const evt = resolvedEvent(spec);
+  await publishEnvelope(h, evt);
+  return { ticketId: evt.ticketId, seq, since };
+}
+
+describe('the one-time code cannot reach the mobile on file', () => {
+  it('Twilio answers 503 on every try: escalated with the reason after the retry policy (2 tries), nothing sent, nothing changed', async () => {
+    await admin(h, '/faults', { method: 'POST', body: { vendor: 'twilio', kind: 'server_error', value: 503, count: 20, pathContains: 'Messages.json' } });
+    const t = await start(resetForRaj());
+    expect(await waitState(h, t.ticketId, ['awaiting_verification', 'escalated'])).toBe('escalated');
+    expect(await lastReason(h, t.ticketId)).toMatch(/^identity_verification_failed: the verification code could not be delivered to the mobile on file: twilio unavailable \(503\)/);
+    expect((await twilioSends(t.seq)).map((c) => c.status)).toEqual([503, 503]);
+    expect(await smsTo(RAJ, t.since)).toEqual([]);
+    expect(await graphWrites(t.seq)).toEqual([]);
+  }, 60_000);
+
+  it('Twilio 503 once, then it recovers: the code goes out once, the desk waits for it', async () => {
+    await admin(h, '/faults', { method: 'POST', body: { vendor: 'twilio', kind: 'server_error', value: 503, count: 1, pathContains: 'Messages.json' } });
+    const t = await start(resetForRaj());
+    expect(await waitState(h, t.ticketId, ['awaiting_verification', 'escalated'])).toBe('awaiting_verification');
+    expect((await twilioSends(t.seq)).map((c) => c.status)).toEqual([503, 201]);
+    expect(await smsTo(RAJ, t.since)).toHaveLength(1);
+  }, 60_000);
+
+  it('the number on file is invalid (21211): escalated with Twilio\'s code, nothing sent again', async () => {
+    await admin(h, '/outbox/rules', { method: 'POST', body: { smsInvalid: [RAJ] } });
+    const t = await start(resetForRaj());
+    expect(await waitState(h, t.ticketId, ['awaiting_verification', 'escalated'])).toBe('escalated');
+    expect(await lastReason(h, t.ticketId)).toMatch(/could not be delivered.*21211/);
+    expect(await twilioSends(t.seq)).toHaveLength(1);
+    expect(await graphWrites(t.seq)).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    ['undelivered', 'smsUndeliverable', /not delivered: undelivered \(error 30003: Unreachable destination handset\)/],
+    ['failed', 'smsFailed', /not delivered: failed \(error 30001: Queue overflow\)/],
+  ])('accepted by the API, then the carrier reports %s: escalated with the error code long before the code expires', async (_what, rule, reason) => {
+    await admin(h, '/outbox/rules', { method: 'POST', body: { [rule]: [RAJ] } });
+    const t = await start(resetForRaj());
+    expect(await waitState(h, t.ticketId, ['escalated', 'resolved'], 20_000)).toBe('escalated');
+    expect(await lastReason(h, t.ticketId)).toMatch(reason);
+    expect(await twilioSends(t.seq)).toHaveLength(1);
+    expect(await graphWrites(t.seq)).toEqual([]);
+    const audit = await query<{ evidence: { errorCode: string } }>(`SELECT evidence FROM "${h.ledger}".audit_entry WHERE ticket_id = $1 AND action = 'code_delivery'`, [t.ticketId]);
+    expect(audit.map((a) => a.evidence.errorCode)).toEqual([rule === 'smsFailed' ? '30001' : '30003']);
+  }, 60_000);
+
+  it('a delivered code is watched no more and still waits for the answer', async () => {
+    const t = await start(resetForRaj());
+    expect(await waitState(h, t.ticketId, ['awaiting_verification'])).toBe('awaiting_verification');
+    await new Promise((r) => setTimeout(r, 1500));
+    const rows = await query<{ code_delivery: string }>(`SELECT code_delivery FROM "${h.executorSchema}".ticket_case WHERE ticket_id = $1`, [t.ticketId]);
+    expect(rows[0]?.code_delivery).toBe('delivered');
+    expect(await waitState(h, t.ticketId, ['awaiting_verification'])).toBe('awaiting_verification');
+  }, 60_000);
+});
+
+describe('the execute trigger delivered five times', () => {
+  it('the right code as five separate deliveries of the reply: one password reset (call log), one temporary password', async () => {
+    const t = await start(resetForRaj());
+    expect(await waitState(h, t.ticketId, ['awaiting_verification'])).toBe('awaiting_verification');
+    const code = /verification code is (\d{6})/.exec((await smsTo(RAJ, t.since))[0]!.body)![1]!;
+    // Five copies of the reply that triggers the execution (distinct event ids: the transport's own
+    // de-duplication does not hide them), all at once.
+    await Promise.all(Array.from({ length: 5 }, () => h.executor.core.uow.run((ctx) => ctx.publish(Subjects.ticketReply, { ticketId: t.ticketId, mspClientId: 'ContosoDental', correlationId: randomUUID() }, {
+      psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: RAJ, fromMember: null, body: code, status: null, receivedAt: new Date().toISOString(),
+    }))));
+    expect(await waitState(h, t.ticketId, ['resolved', 'escalated'])).toBe('resolved');
+    await new Promise((r) => setTimeout(r, 1500));
+    const resets = (await graphWrites(t.seq)).filter((c) => c.method === 'PATCH' && JSON.stringify(c.body).includes('passwordProfile'));
+    expect(resets).toHaveLength(1);
+    expect((await smsTo(RAJ, t.since)).filter((m) => /temporary password/.test(m.body))).toHaveLength(1);
+    // The same reply once more, later: still nothing.
+    await reply(h, t.ticketId, 'ContosoDental', { channel: 'sms', fromPhone: RAJ, body: code });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await graphWrites(t.seq)).filter((c) => c.method === 'PATCH')).toHaveLength(1);
+  }, 60_000);
+});

@@ -21,8 +21,13 @@ beforeEach(async () => {
 });
 
 const C = 'contoso-dental.example';
-const RAJ = '+15550111';
-const resetForRaj = (): TicketSpec => ({ client: 'ContosoDental', category: 'password_reset', from: `raj.patel@${C}`, summary: 'Forgot my password', affectedUpn: `raj.patel@${C}` });
+// One person per scenario: the notifier's per-recipient rate limit must not decide these tests.
+const PEOPLE = {
+  raj: ['raj.patel', '+15550111'], nora: ['nora.feldman', '+15550117'], aisha: ['aisha.rahman', '+15550115'], hannah: ['hannah.price', '+15550121'],
+  jasmine: ['jasmine.ortiz', '+15550119'], tyler: ['tyler.hanson', '+15550114'],
+} as const;
+const resetFor = (who: keyof typeof PEOPLE): TicketSpec => ({ client: 'ContosoDental', category: 'password_reset', from: `${PEOPLE[who][0]}@${C}`, summary: 'Forgot my password', affectedUpn: `${PEOPLE[who][0]}@${C}` });
+const mobileOf = (who: keyof typeof PEOPLE): string => PEOPLE[who][1];
 const smsTo = async (to: string, since: string) => (await outbox(h)).filter((m) => m.channel === 'sms' && m.to === to && m.at >= since);
 const twilioSends = async (seq: number) => (await calls(h, seq)).filter((c) => c.vendor === 'twilio' && c.method === 'POST' && /Messages\.json$/.test(c.path));
 const graphWrites = async (seq: number) => mutations(await calls(h, seq)).filter((c) => c.vendor === 'graph');
@@ -38,25 +43,25 @@ async function start(spec: TicketSpec): Promise<{ ticketId: string; seq: number;
 describe('the one-time code cannot reach the mobile on file', () => {
   it('Twilio answers 503 on every try: escalated with the reason after the retry policy (2 tries), nothing sent, nothing changed', async () => {
     await admin(h, '/faults', { method: 'POST', body: { vendor: 'twilio', kind: 'server_error', value: 503, count: 20, pathContains: 'Messages.json' } });
-    const t = await start(resetForRaj());
+    const t = await start(resetFor('raj'));
     expect(await waitState(h, t.ticketId, ['awaiting_verification', 'escalated'])).toBe('escalated');
     expect(await lastReason(h, t.ticketId)).toMatch(/^identity_verification_failed: the verification code could not be delivered to the mobile on file: twilio unavailable \(503\)/);
     expect((await twilioSends(t.seq)).map((c) => c.status)).toEqual([503, 503]);
-    expect(await smsTo(RAJ, t.since)).toEqual([]);
+    expect(await smsTo(mobileOf('raj'), t.since)).toEqual([]);
     expect(await graphWrites(t.seq)).toEqual([]);
   }, 60_000);
 
   it('Twilio 503 once, then it recovers: the code goes out once, the desk waits for it', async () => {
     await admin(h, '/faults', { method: 'POST', body: { vendor: 'twilio', kind: 'server_error', value: 503, count: 1, pathContains: 'Messages.json' } });
-    const t = await start(resetForRaj());
+    const t = await start(resetFor('nora'));
     expect(await waitState(h, t.ticketId, ['awaiting_verification', 'escalated'])).toBe('awaiting_verification');
     expect((await twilioSends(t.seq)).map((c) => c.status)).toEqual([503, 201]);
-    expect(await smsTo(RAJ, t.since)).toHaveLength(1);
+    expect(await smsTo(mobileOf('nora'), t.since)).toHaveLength(1);
   }, 60_000);
 
   it('the number on file is invalid (21211): escalated with Twilio\'s code, nothing sent again', async () => {
-    await admin(h, '/outbox/rules', { method: 'POST', body: { smsInvalid: [RAJ] } });
-    const t = await start(resetForRaj());
+    await admin(h, '/outbox/rules', { method: 'POST', body: { smsInvalid: [mobileOf('aisha')] } });
+    const t = await start(resetFor('aisha'));
     expect(await waitState(h, t.ticketId, ['awaiting_verification', 'escalated'])).toBe('escalated');
     expect(await lastReason(h, t.ticketId)).toMatch(/could not be delivered.*21211/);
     expect(await twilioSends(t.seq)).toHaveLength(1);
@@ -67,8 +72,8 @@ describe('the one-time code cannot reach the mobile on file', () => {
     ['undelivered', 'smsUndeliverable', /not delivered: undelivered \(error 30003: Unreachable destination handset\)/],
     ['failed', 'smsFailed', /not delivered: failed \(error 30001: Queue overflow\)/],
   ])('accepted by the API, then the carrier reports %s: escalated with the error code long before the code expires', async (_what, rule, reason) => {
-    await admin(h, '/outbox/rules', { method: 'POST', body: { [rule]: [RAJ] } });
-    const t = await start(resetForRaj());
+    await admin(h, '/outbox/rules', { method: 'POST', body: { [rule]: [mobileOf(rule === 'smsFailed' ? 'jasmine' : 'hannah')] } });
+    const t = await start(resetFor(rule === 'smsFailed' ? 'jasmine' : 'hannah'));
     expect(await waitState(h, t.ticketId, ['escalated', 'resolved'], 20_000)).toBe('escalated');
     expect(await lastReason(h, t.ticketId)).toMatch(reason);
     expect(await twilioSends(t.seq)).toHaveLength(1);
@@ -78,7 +83,7 @@ describe('the one-time code cannot reach the mobile on file', () => {
   }, 60_000);
 
   it('a delivered code is watched no more and still waits for the answer', async () => {
-    const t = await start(resetForRaj());
+    const t = await start(resetFor('tyler'));
     expect(await waitState(h, t.ticketId, ['awaiting_verification'])).toBe('awaiting_verification');
     await new Promise((r) => setTimeout(r, 1500));
     const rows = await query<{ code_delivery: string }>(`SELECT code_delivery FROM "${h.executorSchema}".ticket_case WHERE ticket_id = $1`, [t.ticketId]);
@@ -89,21 +94,21 @@ describe('the one-time code cannot reach the mobile on file', () => {
 
 describe('the execute trigger delivered five times', () => {
   it('the right code as five separate deliveries of the reply: one password reset (call log), one temporary password', async () => {
-    const t = await start(resetForRaj());
+    const t = await start(resetFor('raj'));
     expect(await waitState(h, t.ticketId, ['awaiting_verification'])).toBe('awaiting_verification');
-    const code = /verification code is (\d{6})/.exec((await smsTo(RAJ, t.since))[0]!.body)![1]!;
+    const code = /verification code is (\d{6})/.exec((await smsTo(mobileOf('raj'), t.since))[0]!.body)![1]!;
     // Five copies of the reply that triggers the execution (distinct event ids: the transport's own
     // de-duplication does not hide them), all at once.
     await Promise.all(Array.from({ length: 5 }, () => h.executor.core.uow.run((ctx) => ctx.publish(Subjects.ticketReply, { ticketId: t.ticketId, mspClientId: 'ContosoDental', correlationId: randomUUID() }, {
-      psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: RAJ, fromMember: null, body: code, status: null, receivedAt: new Date().toISOString(),
+      psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: mobileOf('raj'), fromMember: null, body: code, status: null, receivedAt: new Date().toISOString(),
     }))));
     expect(await waitState(h, t.ticketId, ['resolved', 'escalated'])).toBe('resolved');
     await new Promise((r) => setTimeout(r, 1500));
     const resets = (await graphWrites(t.seq)).filter((c) => c.method === 'PATCH' && JSON.stringify(c.body).includes('passwordProfile'));
     expect(resets).toHaveLength(1);
-    expect((await smsTo(RAJ, t.since)).filter((m) => /temporary password/.test(m.body))).toHaveLength(1);
+    expect((await smsTo(mobileOf('raj'), t.since)).filter((m) => /temporary password/.test(m.body))).toHaveLength(1);
     // The same reply once more, later: still nothing.
-    await reply(h, t.ticketId, 'ContosoDental', { channel: 'sms', fromPhone: RAJ, body: code });
+    await reply(h, t.ticketId, 'ContosoDental', { channel: 'sms', fromPhone: mobileOf('raj'), body: code });
     await new Promise((r) => setTimeout(r, 1500));
     expect((await graphWrites(t.seq)).filter((c) => c.method === 'PATCH')).toHaveLength(1);
   }, 60_000);

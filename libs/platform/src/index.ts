@@ -27,3 +27,4 @@ export * from './core';
 export * from './platform.module';
 export * from './bootstrap';
 export { runMigrations } from './migrate';
+export * from './scheduling/poller';

@@ -5,6 +5,7 @@ import { cleanup, isolatedEnv, query, startApp, waitFor } from '../../../libs/pl
 import { startTestSandbox } from '../../../sandbox/test/sandbox-harness';
 import { PsaSandbox } from '../../../test/e2e/psa-sandbox';
 import { PsaWriterModule } from '../src/psa-writer.module';
+import { SUMMARY_SECTIONS } from '../src/domain/composers';
 
 /**
  * psa-writer through the real ConnectWise adapter against the sandbox PSA: what lands on the ticket,
@@ -71,27 +72,39 @@ test('opens the CW ticket, writes the first response, plan, resolution, time ent
   expect(times[0]!.member.identifier).toBe('L1Agent');
 }, 90_000);
 
-test('a 503 period at the PSA: writes queue, then every note lands exactly once, in order per ticket', async () => {
-  const ids = Array.from({ length: 5 }, () => randomUUID());
-  sb.ctx.faults.add({ vendor: 'connectwise', kind: 'server_error', value: 503, until: Date.now() + 8000 });
+// Short by default; issue 7's full run (100 tickets, 60 s of 503): npm run outage:sandbox -w services/psa-writer.
+const OUTAGE_TICKETS = Number(process.env.SANDBOX_OUTAGE_TICKETS ?? 5);
+const OUTAGE_MS = Number(process.env.SANDBOX_OUTAGE_SECONDS ?? 8) * 1000;
+
+test(`a ${OUTAGE_MS / 1000} s 503 period at the sandbox PSA while ${OUTAGE_TICKETS} tickets flow: writes queue, then every note lands exactly once, in order per ticket`, async () => {
+  const ids = Array.from({ length: OUTAGE_TICKETS }, () => randomUUID());
+  const started = Date.now();
+  sb.ctx.faults.add({ vendor: 'connectwise', kind: 'server_error', value: 503, until: started + OUTAGE_MS });
   for (const [i, id] of ids.entries()) await flow(id, `Outage printer ${i}`);
-  await new Promise((r) => setTimeout(r, 8500));
-  await waitFor(async () => (await pending()) === 0, 90_000, 'drained after the outage');
+  // Just before the PSA comes back nothing has reached it: every ticket is still to be created.
+  await new Promise((r) => setTimeout(r, Math.max(0, started + OUTAGE_MS - 1000 - Date.now())));
+  expect(await query(`SELECT count(*)::int AS n FROM "${schema}".psa_write WHERE ticket_id = ANY($1::uuid[]) AND status = 'done' AND kind = 'create_ticket'`, [ids])).toEqual([{ n: 0 }]);
+  await new Promise((r) => setTimeout(r, Math.max(0, started + OUTAGE_MS + 500 - Date.now())));
+  const drainStart = Date.now();
+  await waitFor(async () => (await pending()) === 0, 90_000 + OUTAGE_TICKETS * 3000, 'drained after the outage');
+  process.stdout.write(`outage: ${OUTAGE_TICKETS} tickets, ${OUTAGE_MS / 1000} s of 503; drained ${((Date.now() - drainStart) / 1000).toFixed(1)} s after the PSA came back\n`);
+  expect(await query(`SELECT kind, last_error FROM "${schema}".psa_write WHERE ticket_id = ANY($1::uuid[]) AND status = 'failed'`, [ids])).toEqual([]);
   for (const [i, id] of ids.entries()) {
     const psa = await psaId(id);
     const notes = deskNotes(await get<CwNote[]>(`/service/tickets/${psa}/notes?pageSize=100`));
     expect(notes.map((n) => n.text.split('\n')[0])).toEqual(['Hi Kevin,', 'Desk triage', `Plan for Outage printer ${i}: clear_print_queue`, 'We are clearing the print queue now.', 'Desk resolution', 'Hi Kevin,']);
   }
-  const tickets = await get<unknown[]>(`/service/tickets?conditions=${encodeURIComponent('summary like "Outage printer%"')}&pageSize=100`);
+  const tickets = await get<unknown[]>(`/service/tickets?conditions=${encodeURIComponent('summary like "Outage printer%"')}&pageSize=1000`);
   expect(tickets).toHaveLength(ids.length);
-}, 180_000);
+}, 240_000 + OUTAGE_MS + OUTAGE_TICKETS * 4000);
 
 test('a security escalation moves the ticket to the Security board at priority 1 and pages the on-call', async () => {
   const ticketId = randomUUID();
   const t = ticket('Suspicious invoice link clicked');
+  const eventRef = randomUUID();
   await publish(Subjects.ticketEscalated, ticketId, {
-    ticket: t, category: 'security_incident', stage: 'triage', reason: 'security_incident', reasons: ['credential phishing reported'],
-    summary: { asked: 'User clicked a link in an invoice mail and typed a password', tried: [], learned: ['The link went to a look-alike sign-in page'],
+    ticket: t, category: 'security_incident', stage: 'triage', reason: 'security_incident', reasons: ['credential phishing reported', `trace ${eventRef}`],
+    summary: { asked: 'User clicked a link in an invoice mail and typed a password', tried: ['reset_password: temporary password is Xy7!pQ2zk'], learned: ['The link went to a look-alike sign-in page'],
       context: { client: 'Contoso Dental Group', requester: 'Kevin ONeil', affectedUser: 'kevin.oneil@contoso-dental.example', assets: [], relatedTickets: [], documents: ['Phishing report handling'] },
       suggestedNextStep: 'Revoke sessions and reset the password after a call-back', confidence: 0.9 },
     priorityLevel: 2, security: true,
@@ -101,7 +114,19 @@ test('a security escalation moves the ticket to the Security board at priority 1
   const tk = await get<{ board: { name: string }; priority: { name: string } }>(`/service/tickets/${id}`);
   expect(tk).toMatchObject({ board: { name: 'Security' }, priority: { name: 'Priority 1 - Critical' } });
   const notes = deskNotes(await get<CwNote[]>(`/service/tickets/${id}/notes?pageSize=100`));
-  expect(notes.find((n) => n.text.startsWith('ESCALATION SUMMARY'))!.internalAnalysisFlag).toBe(true);
+  const summary = notes.find((n) => n.text.startsWith('ESCALATION SUMMARY'))!;
+  expect(summary.internalAnalysisFlag).toBe(true);
+  // Issue 7, must-show 4: every section of the hand-over, read back from the PSA.
+  for (const section of SUMMARY_SECTIONS) expect(summary.text).toContain(`${section}:`);
+  expect(summary.text).toMatch(/Client: Contoso Dental Group[\s\S]*Documents used: Phishing report handling/);
+  // …and nothing secret or internal in what the customer sees on the ticket.
+  const customer = notes.filter((n) => !n.internalAnalysisFlag);
+  expect(customer.length).toBeGreaterThanOrEqual(1); // the escalation note
+  for (const n of customer) {
+    expect(n.text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+    expect(n.text).not.toContain('Xy7!pQ2zk');
+    expect(n.text).not.toMatch(/ESCALATION SUMMARY|trace|security_incident/);
+  }
   const outbox = await (await fetch(`${sb.url}/admin/outbox`)).json() as Array<{ channel: string; body: string }>;
   expect(outbox.filter((m) => /Security incident: ContosoDental/.test(JSON.stringify(m))).length).toBeGreaterThanOrEqual(1);
 }, 90_000);

@@ -25,6 +25,8 @@ export interface RunOptions {
   /** The work types of covered and billable time (configurable). */
   workTypes: WorkTypes;
   notifier: (subject: string, body: string) => Promise<string>;
+  /** Posts to the desk's chat channels (Teams / Slack). */
+  chat: (subject: string, body: string) => Promise<string>;
   /** The client's agreements decide how the work is logged (reads the PSA; cached). */
   coverage: (clientIdentifier: string, input: CoverageInput) => Promise<CoverageDecision>;
 }
@@ -63,6 +65,7 @@ export class PsaWriteExecutor {
   async run(row: WriteRow, map: TicketMapRow | null, opts: RunOptions): Promise<WriteResult> {
     const op: WriteOp = row.op;
     if (op.kind === 'page') return { detail: await opts.notifier(op.subject, op.body) };
+    if (op.kind === 'chat') return { detail: await opts.chat(op.subject, op.body) };
     const client = this.clientFor(row);
     if (op.kind === 'create_ticket') return this.create(row, client, op);
     if (op.kind === 'coverage_check') {

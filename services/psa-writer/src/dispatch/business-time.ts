@@ -67,3 +67,25 @@ export function addBusinessMinutes(w: WorkWindow, from: Date, minutes: number): 
   }
   throw new Error('the working window never opens (no working days configured)');
 }
+
+/** The opening of the business day `at` falls in (null outside the window: a closed day, before opening or after close). */
+export function currentOpening(w: WorkWindow, at: Date): Date | null {
+  if (!inWindow(w, at)) return null;
+  const iv = dayInterval(w, DateTime.fromJSDate(at, { zone: w.timezone }));
+  return iv ? iv.open.toJSDate() : null;
+}
+
+/** The last close of the window strictly before `before` (the end of the previous business day). */
+export function previousClose(w: WorkWindow, before: Date): Date {
+  let day = DateTime.fromJSDate(before, { zone: w.timezone }).startOf('day');
+  for (let i = 0; i < 30; i++, day = day.minus({ days: 1 })) {
+    const iv = dayInterval(w, day);
+    if (iv && iv.close.toMillis() < before.getTime()) return iv.close.toJSDate();
+  }
+  throw new Error('the working window never opens (no working days configured)');
+}
+
+/** The client's local calendar date of `at` (YYYY-MM-DD): the key of "one summary per business day". */
+export function localDate(w: WorkWindow, at: Date): string {
+  return DateTime.fromJSDate(at, { zone: w.timezone }).toISODate() ?? at.toISOString().slice(0, 10);
+}

@@ -71,6 +71,8 @@ export const DispatchEnv = z.object({
   /** Work type of billable (not covered) time; covered time uses the desk config's msp.workType. */
   DESK_BILLABLE_WORK_TYPE: z.string().min(1).default('Remote Support'),
   DESK_AGREEMENT_CACHE_MS: z.coerce.number().int().min(0).default(600_000),
+  /** How often the morning queue looks for clients whose business day began (0 = this replica never writes it). */
+  DESK_MORNING_SUMMARY_POLL_MS: z.coerce.number().int().min(0).default(60_000),
 });
 export type DispatchEnv = z.infer<typeof DispatchEnv>;
 

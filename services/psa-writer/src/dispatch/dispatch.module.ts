@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AgreementService } from '../agreements/agreement.service';
+import { MorningQueue1764600000005 } from '../after-hours/1764600000005-morning-queue';
+import { MorningSummaryService } from '../after-hours/morning-summary.service';
 import { FollowUpTimers1764500000001 } from '../followups/1764500000001-follow-up-timers';
 import { loadFollowUpEnv, type FollowUpEnv } from '../followups/follow-up-config';
 import { FollowUpKinds1764600000003 } from '../followups/1764600000003-follow-up-kinds';
@@ -13,7 +15,7 @@ import { DispatchRequests1764500000002 } from './1764500000002-dispatch-requests
 import { DISPATCH_CLOCK, DISPATCH_ENV, type Clock } from './tokens';
 
 /** The tables this module adds to psa-writer's schema (registered with the service's migrations). */
-export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequests1764500000002, FollowUpKinds1764600000003];
+export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequests1764500000002, FollowUpKinds1764600000003, MorningQueue1764600000005];
 
 /**
  * Dispatch, SLA watch, agreement coverage and follow-up timers for psa-writer. Relies on the global
@@ -29,7 +31,8 @@ export const DISPATCH_MIGRATIONS = [FollowUpTimers1764500000001, DispatchRequest
     SlaMonitor,
     OwnerAssigner,
     FollowUpWorker,
+    MorningSummaryService,
   ],
-  exports: [DispatchService, AgreementService, SlaMonitor, OwnerAssigner, FollowUpWorker, DISPATCH_CLOCK],
+  exports: [DispatchService, AgreementService, SlaMonitor, OwnerAssigner, FollowUpWorker, MorningSummaryService, DISPATCH_CLOCK],
 })
 export class DispatchModule {}

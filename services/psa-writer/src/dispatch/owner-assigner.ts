@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Counter } from 'prom-client';
 import { TicketEscalatedV1 } from '@desk/contracts';
-import { DeskLogger, DeskMetrics } from '@desk/platform';
+import { DeskLogger, DeskMetrics, Poller } from '@desk/platform';
 import { DispatchService } from './dispatch.service';
 import { DISPATCH_ENV } from './tokens';
 import type { DispatchEnv } from './dispatch-config';
@@ -25,8 +25,7 @@ const MAX_ATTEMPTS = 8;
  */
 @Injectable()
 export class OwnerAssigner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly poller: Poller;
   private readonly assigned: Counter<'client' | 'outcome'>;
 
   constructor(
@@ -34,9 +33,10 @@ export class OwnerAssigner implements OnApplicationBootstrap, OnApplicationShutd
     private readonly dispatch: DispatchService,
     private readonly log: DeskLogger,
     metrics: DeskMetrics,
-    @Inject(DISPATCH_ENV) private readonly env: DispatchEnv,
+    @Inject(DISPATCH_ENV) env: DispatchEnv,
   ) {
     this.assigned = metrics.counter('desk_dispatch_assignments_total', 'Escalated tickets given an owner (or left without one)', ['client', 'outcome']);
+    this.poller = new Poller('dispatch', env.DESK_DISPATCH_POLL_MS, () => this.drain(), log.pino);
   }
 
   /** Called in the escalation handler's transaction: the request survives whatever happens next. */
@@ -47,18 +47,11 @@ export class OwnerAssigner implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    if (this.env.DESK_DISPATCH_POLL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.drain()
-        .then(() => undefined, (e: unknown) => this.log.pino.warn({ err: e }, 'dispatch pass failed'))
-        .finally(() => { this.running = null; });
-    }, this.env.DESK_DISPATCH_POLL_MS);
+    this.poller.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.poller.stop();
   }
 
   /** Assigns every request whose route is in the PSA; returns how many got an owner. */

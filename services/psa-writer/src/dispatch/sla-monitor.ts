@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Gauge } from 'prom-client';
 import type { PsaSystem } from '@desk/contracts';
 import { AdapterRegistry } from '@desk/adapters';
-import { DeskLogger, DeskMetrics } from '@desk/platform';
+import { DeskLogger, DeskMetrics, Poller } from '@desk/platform';
 import { WriteStore } from '../adapters/write-store';
 import type { PlannedWrite } from '../domain/write-plan';
 import { atRiskByClient, composeSlaPage, firstHumanResponse, needsAttention, slaStatus, type SlaStatus } from './sla';
@@ -28,8 +28,7 @@ interface WatchedRow {
  */
 @Injectable()
 export class SlaMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly poller: Poller;
   private readonly gauge: Gauge<'client'>;
 
   constructor(
@@ -41,21 +40,15 @@ export class SlaMonitor implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(DISPATCH_CLOCK) private readonly clock: Clock,
   ) {
     this.gauge = metrics.gauge('desk_sla_at_risk_tickets', 'Escalated tickets with no technician response, at risk of or past the client\'s first-response SLA', ['client']);
+    this.poller = new Poller('sla', env.DESK_SLA_POLL_MS, () => this.check(), log.pino);
   }
 
   onApplicationBootstrap(): void {
-    if (this.env.DESK_SLA_POLL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.check()
-        .then(() => undefined, (e: unknown) => this.log.pino.warn({ err: e }, 'SLA check failed'))
-        .finally(() => { this.running = null; });
-    }, this.env.DESK_SLA_POLL_MS);
+    this.poller.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.poller.stop();
   }
 
   minutesFor(client: string): number {

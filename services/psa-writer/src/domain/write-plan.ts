@@ -20,7 +20,9 @@ export type WriteOp =
   | { kind: 'coverage_check'; coverage: CoverageInput; ticket: InboundTicket; priorityLevel: number }
   /** A child ticket under the ticket's PSA ticket, as its runbook asks (board null = the PSA's default). */
   | { kind: 'create_child'; summary: string; description: string; board: string | null; contactEmail: string | null }
-  | { kind: 'page'; subject: string; body: string };
+  | { kind: 'page'; subject: string; body: string }
+  /** A message to the desk's Teams / Slack channel (the morning queue), not a page. */
+  | { kind: 'chat'; subject: string; body: string };
 
 /** What agreement coverage is decided on (when the time entry is written: the agreements are read then). */
 export interface CoverageInput {

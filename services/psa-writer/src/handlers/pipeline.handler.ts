@@ -10,6 +10,7 @@ import { DeskContext, DeskMetrics } from '@desk/platform';
 import { planChildTickets, planConversation, planEscalated, planPlanned, planResolved, planTriaged, type PlannedWrite } from '../domain/write-plan';
 import { shouldPage, withinBusinessHours } from '../domain/business-hours';
 import { WriteStore } from '../adapters/write-store';
+import { TicketDigest } from '../after-hours/ticket-digest';
 import { WriteDrainer } from '../workers/write-drainer';
 import { OwnerAssigner } from '../dispatch/owner-assigner';
 import { FollowUpWorker } from '../followups/follow-up.worker';
@@ -146,6 +147,8 @@ export class PipelineHandler {
       await WriteStore.upsertMap(ctx.tx, { ticketId: evt.ticketId, clientIdentifier: client, system: ticket.psa.system, psaTicketId: ticket.psa.id, psaNumber: ticket.psa.number }, false);
     }
     const added = await WriteStore.enqueue(ctx.tx, evt, client, system, ticket.receivedAt, writes);
+    // Where the ticket stands, for the morning queue (same transaction; a late event never overwrites a newer state).
+    await TicketDigest.record(ctx.tx, evt, ticket, client);
     if (added > 0) {
       // What the desk will tell the PSA, in the ticket's audit trail (kinds and targets, never note text).
       await ctx.audit({

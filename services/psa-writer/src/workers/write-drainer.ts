@@ -90,13 +90,14 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
   private async one(id: string): Promise<void> {
     const row = await WriteStore.claim(this.ds, id, 120);
     if (!row) return;
-    const system = row.op.kind === 'page' ? 'notify' : row.psaSystem ?? 'unknown';
+    const system = row.op.kind === 'page' || row.op.kind === 'chat' ? 'notify' : row.psaSystem ?? 'unknown';
     try {
       const map = await WriteStore.map(this.ds, row.ticketId);
       const result = await this.executor.run(row, map, {
         agent: this.registry.config.msp.agentMemberIdentifier,
         workTypes: this.agreements.workTypes(),
-        notifier: (subject, body) => this.page(subject, body),
+        notifier: (subject, body) => this.notify(['webhook', 'teams', 'slack'], subject, body),
+        chat: (subject, body) => this.notify(['teams', 'slack'], subject, body),
         coverage: (client, input) => this.agreements.decide(client, input),
       });
       await this.uow.run(async (ctx) => {
@@ -112,7 +113,7 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
         }
         await WriteStore.done(ctx.tx, row.id, { detail: result.detail, alreadyThere: result.alreadyThere ?? false });
       });
-      this.writes.inc({ system: row.op.kind === 'page' ? system : result.created?.system ?? map?.system ?? system, kind: row.op.kind, outcome: result.alreadyThere ? 'already_present' : 'written' });
+      this.writes.inc({ system: row.op.kind === 'page' || row.op.kind === 'chat' ? system : result.created?.system ?? map?.system ?? system, kind: row.op.kind, outcome: result.alreadyThere ? 'already_present' : 'written' });
       if (row.op.kind === 'note' && row.op.firstResponse && row.receivedAt) {
         this.firstResponse.observe(Math.max(0, (Date.now() - Date.parse(row.receivedAt)) / 1000));
       }
@@ -146,15 +147,17 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
     await WriteStore.retryLater(this.ds, row.id, nextAttemptDelayMs(row.attempts, base, max), msg);
   }
 
-  /** Pages the on-call through the MSP's paging webhook, Teams and Slack channels (whichever are configured). */
-  private async page(subject: string, body: string): Promise<string> {
+  /**
+   * Sends through the MSP's configured channels: a page goes to the paging webhook, Teams and Slack; the
+   * morning queue to Teams and Slack. One channel reaching the desk is enough; none = the write is retried.
+   */
+  private async notify(channels: Array<'webhook' | 'teams' | 'slack'>, subject: string, body: string): Promise<string> {
     const notifier = this.registry.notifier(null);
-    const targets = (['webhook', 'teams', 'slack'] as const).map((c) => notifier.defaultTarget(c)).filter((t) => t !== null);
-    if (targets.length === 0) throw new Error('no paging webhook, Teams or Slack channel is configured for the MSP');
+    const targets = channels.map((c) => notifier.defaultTarget(c)).filter((t) => t !== null);
+    if (targets.length === 0) throw new Error(`none of ${channels.join(', ')} is configured for the MSP`);
     const results = await Promise.allSettled(targets.map((t) => notifier.send(t, { subject, body, sensitive: false })));
     const sent = results.filter((r) => r.status === 'fulfilled' && r.value.status !== 'failed').length;
-    // One channel reaching the on-call is enough; none = retry the page.
-    if (sent === 0) throw new Error(`every paging channel failed: ${results.map((r) => (r.status === 'rejected' ? String((r.reason as Error).message) : r.value.detail)).join('; ')}`);
-    return `paged on ${sent} of ${targets.length} channel(s)`;
+    if (sent === 0) throw new Error(`every channel failed: ${results.map((r) => (r.status === 'rejected' ? String((r.reason as Error).message) : r.value.detail)).join('; ')}`);
+    return `sent on ${sent} of ${targets.length} channel(s)`;
   }
 }

@@ -35,9 +35,19 @@ describe('user steps from a runbook', () => {
     expect(answerFromRunbook(r.prose, 'can I bring my own printer to the event?')).toBeNull();
   });
 
-  it('a runbook with nothing for the user gives no guidance', () => {
+  it('a runbook with nothing (or nothing of substance) for the user gives no guidance', () => {
     const r = resolutionOf(seedDoc('_global/email-troubleshooting.md', null), 'email_issue');
     expect(userGuidance(r.prose, 'Outlook crashes when I open it')).toBeNull();
+    // Its only user line is "print again": not worth a conversation, a technician looks.
+    const p = resolutionOf(seedDoc('_global/print-queue-clear.md', null), 'printer');
+    expect(userGuidance(p.prose, 'My print jobs are stuck')).toBeNull();
+  });
+
+  it('Tailspin VPN: the step and the portal it needs', () => {
+    const r = resolutionOf(seedDoc('tailspin-mfg/vpn-netextender.md', 'TailspinMfg'), 'vpn_connectivity');
+    const g = userGuidance(r.prose, 'NetExtender will not connect')!;
+    expect(g.steps).toEqual(['Connect and open a file on TSP-SRV-FS01.']);
+    expect(g.facts).toEqual(['Portal: vpn.tailspin-mfg.example.']);
   });
 
   it('the "For the user" section convention wins and is sent item by item', () => {

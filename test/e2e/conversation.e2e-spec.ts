@@ -2,6 +2,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDesk, type DeskProcesses } from '../support/desk-processes';
+import { UserSimulator } from '../support/user-simulator';
 import { PsaSandbox, type CreatedTicket, type PsaView } from './psa-sandbox';
 
 /**
@@ -28,6 +29,7 @@ const MONDAY_10AM = '2026-11-30T18:00:00.000Z';
 
 let desk: DeskProcesses;
 let psa: PsaSandbox;
+let sim: UserSimulator;
 let clockDir: string;
 let clockFile: string;
 
@@ -46,6 +48,8 @@ beforeAll(async () => {
     readyTimeoutMs: 400_000,
   });
   psa = new PsaSandbox(desk.sandboxUrl);
+  sim = new UserSimulator(desk.sandboxUrl);
+  await sim.pointInboundAt(desk.urls.intake);
 });
 
 afterAll(async () => {
@@ -131,9 +135,15 @@ describe('guidance conversations', () => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['guidance', 'conversation_reply', 'follow_up']));
   });
 
-  it('guidance → "still failing" → escalated with the conversation in the summary', async () => {
+  it('guidance → "still failing" by e-mail reply → escalated with the conversation in the summary', async () => {
     const t = await askForEventWifi(PEOPLE.lucia);
-    await reply(PEOPLE.lucia, t.ticketId, 'The cards are not printed yet and I still cannot get the volunteers connected.');
+    // She answers the PSA's mail: the Autotask ticket number in the subject threads it onto the ticket.
+    const ref = await until('the PSA ticket at intake', async () => {
+      const l = (await desk.query<{ psa_number: string | null; psa_ticket_id: string | null }>(
+        `SELECT psa_number, psa_ticket_id FROM ${desk.schema('intake')}.ticket_link WHERE ticket_id = $1`, [t.ticketId]))[0];
+      return l?.psa_number ? `Ticket ${l.psa_number}` : l?.psa_ticket_id ? `Ticket #${l.psa_ticket_id}` : null;
+    });
+    await sim.replyByEmail(PEOPLE.lucia.email, `RE: ${ref} - Event Wi-Fi password?`, 'The cards are not printed yet and I still cannot get the volunteers connected.\n\nOn Mon, 30 Nov 2026 the service desk wrote:\n> Please reply to let us know whether this worked.');
     await reachState(t.ticketId, 'escalated');
     const view = await until('the escalation summary', async () => {
       const v = await psa.view(t.psaRef);

@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => new Promise<void>((r) => server.close(() => r())));
 
 const warnings: string[] = [];
-const reader = () => new OpenAiReplyReader({ apiKey: 'k', baseURL: url, model: 'm', timeoutMs: 2000 }, (m) => warnings.push(m));
+const reader = () => new OpenAiReplyReader({ apiKey: 'k', baseURL: url, model: 'm', timeoutMs: 15_000 }, (m) => warnings.push(m));
 
 it('asks for strict JSON-schema output and quotes the reply as data', async () => {
   nextAnswer = JSON.stringify({ intent: 'question', confidence: 0.9, why: 'asks where the cards are', question: 'Where are the table cards?' });

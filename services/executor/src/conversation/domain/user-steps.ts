@@ -153,9 +153,11 @@ export function userGuidance(prose: RunbookResolution['prose'], ticketText: stri
     }
     if (QUICK_FIX.test(u.text) && userFacing(u)) steps.push(toUserVoice(u.text));
   }
-  const relevant = rankFacts(facts, ticketText);
-  if (steps.length === 0 && !answer) return null;
-  return { source: 'extracted', steps: uniq(steps), facts: uniq(relevant), answer };
+  const relevant = uniq(rankFacts(facts, ticketText));
+  const distinct = uniq(steps);
+  // Worth sending: an answer, or steps with substance (a lone "Print again." is not guidance).
+  if (!answer && distinct.length < 2 && !(distinct.length === 1 && relevant.length > 0)) return null;
+  return { source: 'extracted', steps: distinct, facts: relevant, answer };
 }
 
 /** Facts the ticket is about come first; at most three, so the message stays short. */

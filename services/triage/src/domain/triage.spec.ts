@@ -120,6 +120,20 @@ describe('triage pipeline', () => {
     expect([...store.rows.values()][0]!.count).toBe(6);
     expect(outcomes[5]!.result.route.reasons.join(' ')).toMatch(/alert storm: 6 alerts/);
   });
+
+  it('keeps two different alerts of one device apart when the monitor names no distinct condition', async () => {
+    const store = new MemoryOpenTicketStore();
+    const alert = (description: string) => ticket({
+      channel: 'alert', fromEmail: 'rmm-alerts@harborline-it.example', clientIdentifier: 'TailspinMfg', receivedAt: '2026-11-30T16:00:00Z',
+      summary: '[NinjaOne] Condition on TSP-WS-SHIP01', description,
+      alert: { vendor: 'ninjaone', deviceName: 'TSP-WS-SHIP01', condition: 'Condition', severity: 'Minor', count: 1 },
+    });
+    const service = await triageTicket(alert("Condition: Windows Service - MESClientAgent state is Stopped for more than 5 minutes\nDevice: TSP-WS-SHIP01"), id(), deps({ openTickets: store }));
+    const wifi = await triageTicket(alert("Condition: Network adapter 'Wi-Fi' disconnected 5 times within 60 minutes\nDevice: TSP-WS-SHIP01"), id(), deps({ openTickets: store }));
+    expect(service.result.duplicateOf).toBeNull();
+    expect(wifi.result.duplicateOf).toBeNull();
+    expect(wifi.result.category).toBe('wifi_connectivity');
+  });
 });
 
 describe('bad input never crashes and gets a decision', () => {

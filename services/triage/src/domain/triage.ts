@@ -45,6 +45,17 @@ function byInstallState(d: CategoryDecision, r: Resolution, dirs: readonly Clien
   return { ...d, category, confidence: Math.min(0.9999, Math.max(d.category === category ? d.confidence : 0, Math.round(pair * 10000) / 10000)) };
 }
 
+/**
+ * What makes two alerts of one device the same problem: the condition and the alert's own first line. A
+ * monitor's generic condition name ("Condition", "Service/status_ctx") alone would merge a Wi-Fi alert into
+ * an open service alert of the same device; numbers are dropped by the key, so repeats still collapse.
+ */
+function alertKeyText(condition: string | null, summary: string, description: string, device: string | null): string {
+  const first = description.split('\n').find((l) => l.trim()) ?? '';
+  const subject = summary.replace(/^\[[^\]]*\]\s*/, '').replace(device ?? '', '');
+  return `${condition ?? subject} ${first}`;
+}
+
 const WIDE_OUTAGE_CATEGORIES = new Set(['wifi_connectivity', 'vpn_connectivity', 'email_issue']);
 
 export interface TriageDeps {
@@ -127,7 +138,7 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
     const w = deps.windows ?? DEFAULT_WINDOWS;
     const alertDevice = ticket.alert?.deviceName ?? (isAlert ? resolution.entities.find((e) => e.kind === 'device' && e.ref)?.ref ?? null : null);
     const attach = isAlert
-      ? await attachOrOpen(deps.openTickets, { key: stormKey(dir?.identifier ?? null, alertDevice, alertCondition ?? clean.summary.replace(/^\[[^\]]*\]\s*/, '').replace(alertDevice ?? '', '')), kind: 'storm', ticketId, client: dir?.identifier ?? null, category: decision.category, at: ticket.receivedAt, windowMinutes: w.stormMinutes, alertCount: ticket.alert?.count ?? 1 })
+      ? await attachOrOpen(deps.openTickets, { key: stormKey(dir?.identifier ?? null, alertDevice, alertKeyText(alertCondition, clean.summary, clean.description, alertDevice)), kind: 'storm', ticketId, client: dir?.identifier ?? null, category: decision.category, at: ticket.receivedAt, windowMinutes: w.stormMinutes, alertCount: ticket.alert?.count ?? 1 })
       : await attachOrOpen(deps.openTickets, { key: duplicateKey(dir?.identifier ?? null, resolution.affected.upn ?? requester?.email ?? null, decision.category), kind: 'duplicate', ticketId, client: dir?.identifier ?? null, category: decision.category, at: ticket.receivedAt, windowMinutes: w.duplicateMinutes, alertCount: 1 });
     duplicateOf = attach.duplicateOf;
     if (duplicateOf) route.reasons.push(attach.kind === 'storm' ? `alert storm: ${attach.count} alerts for this device and condition attach to ${duplicateOf}` : `duplicate of open desk ticket ${duplicateOf} (same person and issue)`);

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -11,18 +13,38 @@ import { PsaSandbox, type PsaView } from './psa-sandbox';
  * sandbox only: a password-reset ticket in the client's PSA → a one-time code reaches the mobile on file
  * and nothing else → the user answers by SMS → Graph resets the password → the temporary password reaches
  * that phone only and appears in no process output, PSA note or JetStream message of the run. Then the
- * bad answers: three wrong codes, a code from another phone → no identity write at all, escalated with
- * the reason.
+ * bad answers: three wrong codes, a code from another phone, a code that expired (a client's own short
+ * lifetime from the desk configuration) → no identity write at all, escalated with the reason.
  */
 jest.setTimeout(900_000);
 
 let desk: DeskProcesses;
 let sim: UserSimulator;
 let psa: PsaSandbox;
+let configDir: string;
+
+/** The sandbox desk configuration with one client's verification policy changed, as an MSP would set it. */
+function configWith(client: string, verification: string): string {
+  const text = readFileSync(join(ROOT, 'config/desk.sandbox.yaml'), 'utf8');
+  const marker = `  - identifier: ${client}\n`;
+  if (!text.includes(marker)) throw new Error(`${client} not in config/desk.sandbox.yaml`);
+  configDir = mkdtempSync(join(tmpdir(), 'desk-verification-'));
+  const file = join(configDir, 'desk.yaml');
+  writeFileSync(file, text.replace(marker, `${marker}    verification: ${verification}\n`));
+  return file;
+}
+
+// Tailspin's codes live 15 seconds (its own policy); every other client keeps the default 15 minutes.
+const TAILSPIN_CODE_TTL_S = 15;
 
 beforeAll(async () => {
-  // Full logs for this run, so "never logged" is checked against everything the services write.
-  desk = await startDesk({ env: { LOG_LEVEL: 'debug' }, readyTimeoutMs: 400_000 });
+  // Full logs for this run, so "never logged" is checked against everything the services write. The
+  // executor's clock ticks every second, so an expired code is noticed without anyone answering.
+  desk = await startDesk({
+    env: { LOG_LEVEL: 'debug', DESK_CONFIG: configWith('TailspinMfg', `{ codeTtlSeconds: ${TAILSPIN_CODE_TTL_S} }`) },
+    envFor: { executor: { EXECUTOR_TICK_MS: '1000' } },
+    readyTimeoutMs: 400_000,
+  });
   sim = new UserSimulator(desk.sandboxUrl);
   psa = new PsaSandbox(desk.sandboxUrl);
   execFileSync(process.execPath, [join(ROOT, 'scripts/register-psa-webhooks.mjs'), '--intake', desk.urls.intake], { env: { ...process.env, ...desk.env }, stdio: 'pipe' });
@@ -31,6 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await desk?.stop();
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {
@@ -206,10 +229,34 @@ describe('identity verification by a one-time code to the mobile on file', () =>
     expect(view.status ?? '').not.toMatch(/resolved|closed/i);
   });
 
-  // The code lifetime is the executor's constant CODE_TTL_MS (15 minutes, services/executor/src/domain/secrets.ts),
-  // not configurable by environment: an end-to-end expiry would take 15 minutes. Covered by the executor's
-  // workflow unit tests (onTick / onReply after expiresAt) until the lifetime is configurable.
-  it.todo('an expired code: no action, escalated (needs a configurable code lifetime in the executor)');
+  it('an expired code (the client\'s 15-second policy): escalated by the clock, the right code afterwards changes nothing', async () => {
+    const upn = 'kyle.brandt@tailspin-mfg.example';
+    const person = sim.contactByEmail(upn)!;
+    const mobile = e164(person.mobile!);
+    const since = new Date(Date.now() - 1000).toISOString();
+    const created = await psa.createTicket('halopsa', {
+      company: 'Tailspin Precision Manufacturing', contactEmail: upn, summary: 'Password reset please',
+      description: `I forgot my password and cannot sign in. Please reset it. Thanks, ${person.firstName}`,
+    });
+    const ticketId = await until('intake to link the Halo ticket', async () => (await desk.query<{ ticket_id: string }>(
+      `SELECT ticket_id FROM ${desk.schema('intake')}.ticket_link WHERE psa_system = 'halopsa' AND psa_ticket_id = $1`, [created.id]))[0]?.ticket_id);
+    const got = await sim.waitForCode(mobile, since, 120_000);
+    expect(got).not.toBeNull();
+    // The SMS states the client's lifetime, not the default one.
+    expect(got!.message.body).toMatch(/expires in 1 minute\b/);
+    // Nobody answers: the clock ends it (15 s lifetime, 1 s ticks), with the reason.
+    const end = await finalState(ticketId);
+    expect(end.state).toBe('escalated');
+    expect(await escalationReasons(ticketId)).toMatch(/expired/);
+    const sentAt = Date.parse(got!.message.at);
+    const escalatedAt = Date.parse((await desk.query<{ at: string }>(`SELECT at FROM ${desk.schema('desk_ledger')}.ticket_transition WHERE ticket_id = $1 AND state = 'escalated'`, [ticketId]))[0]!.at);
+    expect(escalatedAt - sentAt).toBeGreaterThanOrEqual(TAILSPIN_CODE_TTL_S * 1000 - 1000);
+    // The right code, late: nothing happens.
+    await sim.sendSms(mobile, got!.code);
+    await new Promise((r) => setTimeout(r, 5000));
+    expect(await graphWrites(upn)).toEqual([]);
+    expect((await stateOf(ticketId))?.state).toBe('escalated');
+  });
 });
 
 async function escalationReasons(ticketId: string): Promise<string> {

@@ -3,6 +3,7 @@ import { Envelope, PayloadInput, RunbookResolvedV1, Subjects, TicketReplyV1, mak
 import type { DeskApp } from '@desk/platform';
 import { cleanup, isolatedEnv, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
 import { startTestSandbox } from '../../../sandbox/test/sandbox-harness';
+import { startSmtpSandbox } from '../../../sandbox/src/vendors/smtp/smtp-sandbox';
 import { ExecutorModule } from '../src/executor.module';
 import { VerifierModule } from '../../verifier/src/verifier.module';
 import { runbookFor, ticketOf, TicketSpec } from './support/world';
@@ -26,6 +27,9 @@ export interface OutboxMessage { channel: string; to: string; body: string; at: 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const sandbox = await startTestSandbox();
   process.env.SANDBOX_URL = sandbox.url;
+  // The sandbox's mail relay on a free port; the desk configuration reads SANDBOX_SMTP_PORT.
+  const smtp = await startSmtpSandbox(sandbox.ctx, { port: 0 });
+  process.env.SANDBOX_SMTP_PORT = String(smtp.port);
   const iso = isolatedEnv({
     EXECUTOR_TICK_MS: '200', EXECUTOR_RETRY_DELAY_MS: '100', VERIFY_WORKER_MS: '100', VERIFY_POLL_BASE_MS: '100',
     VERIFY_IDENTITY_DEADLINE_MS: '8000', VERIFY_RMM_DEADLINE_MS: '15000', DESK_MAX_DELIVER: '5', ...env,
@@ -39,6 +43,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await verifier.close();
       await executor.close();
       await cleanup(iso);
+      await smtp.close();
       await sandbox.stop();
     },
   };

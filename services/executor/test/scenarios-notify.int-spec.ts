@@ -11,14 +11,15 @@ import { TicketSpec } from './support/world';
  * provider's reason, nothing runs, and the code is never sent more often than the retry policy allows.
  */
 let h: Harness;
-beforeAll(async () => { h = await startHarness({ EXECUTOR_TICK_MS: '200' }); }, 90_000);
+// The approvers get a mail in every approval scenario: a roomy per-recipient limit keeps it out of the way.
+beforeAll(async () => { h = await startHarness({ EXECUTOR_TICK_MS: '200', DESK_NOTIFY_RECIPIENT_LIMIT: '100,60' }); }, 90_000);
 afterAll(async () => { await h?.stop(); }, 60_000);
 beforeEach(async () => {
   await admin(h, '/reset', { method: 'POST', body: {} });
   await admin(h, '/faults', { method: 'DELETE' });
   await admin(h, '/outbox/rules', { method: 'DELETE' });
   await query(`DELETE FROM "${h.executorSchema}".action_attempt`);
-});
+}, 30_000);
 
 const C = 'contoso-dental.example';
 // One person per scenario: the notifier's per-recipient rate limit must not decide these tests.
@@ -113,3 +114,45 @@ describe('the execute trigger delivered five times', () => {
     expect((await graphWrites(t.seq)).filter((c) => c.method === 'PATCH')).toHaveLength(1);
   }, 60_000);
 });
+
+describe('the approval request cannot reach the approvers by e-mail', () => {
+  // Riverbend's reset runbook needs the manager's written approval: the request is mailed to the approvers on file.
+  const benForgot = (): TicketSpec => ({ client: 'RiverbendFdn', category: 'password_reset', from: 'ben.carter@riverbend-foundation.example', summary: 'Forgot my password', affectedUpn: 'ben.carter@riverbend-foundation.example' });
+  const approvalMails = async (since: string) => (await outbox(h)).filter((m) => m.channel === 'email' && m.at >= since && /approv/i.test(m.body));
+  const smtpCalls = async (seq: number) => (await calls(h, seq)).filter((c) => c.vendor === 'smtp');
+
+  it('delivered: each approver on file gets one mail, the ticket waits for the written approval', async () => {
+    const t = await start(benForgot());
+    expect(await waitState(h, t.ticketId, ['awaiting_approval', 'escalated'])).toBe('awaiting_approval');
+    const mails = await approvalMails(t.since);
+    expect(mails.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(mails.map((m) => m.to)).size).toBe(mails.length);
+    expect(mails.every((m) => m.to.endsWith('@riverbend-foundation.example'))).toBe(true);
+  }, 60_000);
+
+  it('SMTP 451 once (temporary), then it recovers: delivered on the next try, nothing lost, nothing twice', async () => {
+    await admin(h, '/outbox/rules', { method: 'POST', body: { smtpReject: { code: 451, count: 1 } } });
+    const t = await start(benForgot());
+    expect(await waitState(h, t.ticketId, ['awaiting_approval', 'escalated'])).toBe('awaiting_approval');
+    const mails = await approvalMails(t.since);
+    expect(new Set(mails.map((m) => m.to)).size).toBe(mails.length);
+    const audit = await query<{ evidence: { tries: number } }>(`SELECT evidence FROM "${h.ledger}".audit_entry WHERE ticket_id = $1 AND action = 'approval_request' ORDER BY seq`, [t.ticketId]);
+    expect(audit[0]!.evidence.tries).toBe(2);
+  }, 60_000);
+
+  it.each([
+    ['a relay outage answering 421 (temporary) on every try', { smtpReject: { code: 421, count: null } }, /421.*after 3 tries/],
+    ['a relay refusing with 554 (permanent)', { smtpReject: { code: 554, count: null } }, /554/],
+    ['every approver\'s mailbox bouncing (550 5.1.1 at RCPT)', { emailBounce: ['@riverbend-foundation.example'] }, /bounced: 550 5\.1\.1/],
+  ])('%s: escalated with the relay\'s reply, nothing reset', async (_what, rules, reason) => {
+    await admin(h, '/outbox/rules', { method: 'POST', body: rules });
+    const t = await start(benForgot());
+    expect(await waitState(h, t.ticketId, ['awaiting_approval', 'escalated'])).toBe('escalated');
+    expect(await lastReason(h, t.ticketId)).toMatch(/^not_authorized: approval is required and the request reached no approver on file/);
+    expect(await lastReason(h, t.ticketId)).toMatch(reason);
+    expect(await approvalMails(t.since)).toEqual([]);
+    expect((await smtpCalls(t.seq)).length).toBeGreaterThanOrEqual(1);
+    expect(await graphWrites(t.seq)).toEqual([]);
+  }, 60_000);
+});
+

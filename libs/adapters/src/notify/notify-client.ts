@@ -15,6 +15,11 @@ export interface NotifyMessage {
   severity?: 'critical' | 'error' | 'warning' | 'info';
   /** Paging: events with the same key are one incident at the paging tool. */
   dedupKey?: string;
+  /**
+   * Email: the desk ticket the message belongs to. SMTP mail carries it in its Message-ID
+   * (`<ticket.{id}.{nonce}@{sender domain}>`), so a reply threads back onto the ticket at intake.
+   */
+  threadId?: string;
 }
 
 export interface NotifyReceipt {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { VendorCallObserver } from '../observe';
@@ -47,7 +48,9 @@ export class SmtpEmailClient implements NotifyClient {
     const started = Date.now();
     let code: number | null = null;
     try {
-      const info = await this.transport.sendMail({ from: this.cfg.from, to: target.address, subject: message.subject ?? '', text: message.body });
+      const domain = this.cfg.from.split('@')[1]?.replace(/[^A-Za-z0-9.-]/g, '') || 'desk.invalid';
+      const messageId = message.threadId ? `<ticket.${message.threadId}.${randomBytes(6).toString('hex')}@${domain}>` : undefined;
+      const info = await this.transport.sendMail({ from: this.cfg.from, to: target.address, subject: message.subject ?? '', text: message.body, messageId });
       code = Number(/^(\d{3})/.exec(info.response ?? '')?.[1] ?? 250);
       if (info.rejected.length) throw new NotifyDeliveryError(`smtp bounced ${info.rejected.map(String).join(', ')}`, 'smtp', code, 'bounced', String(code));
       return { providerMessageId: info.messageId ?? null, status: 'sent', detail: info.response ?? null };

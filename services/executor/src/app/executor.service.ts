@@ -1,4 +1,4 @@
-import { AdapterRegistry, DeliveryStatus } from '@desk/adapters';
+import { AdapterRegistry, DeliveryStatus, NotifyDeliveryError } from '@desk/adapters';
 import { Envelope, PlannedAction, RunbookResolvedV1, Subjects, TicketReplyV1 } from '@desk/contracts';
 import type { Counter } from 'prom-client';
 import { TicketScope } from '@desk/platform';
@@ -16,7 +16,7 @@ import { VerificationPolicy, policyOf, resolvePolicy } from '../domain/verificat
 import { NewUserRequest, parseNewUserRequest } from '../domain/onboarding-request';
 import { NewUserExtractor, mergeExtraction } from '../domain/new-user-extraction';
 import {
-  approvalRequestMessage, codeSentMessage, codeSmsBody, describeStep, internalPlanNote, name, retryMessage,
+  approvalEmail, approvalRequestMessage, codeSentMessage, codeSmsBody, describeStep, internalPlanNote, name, retryMessage,
 } from '../domain/messages';
 
 export class RetryLaterError extends Error {}
@@ -234,7 +234,13 @@ export class ExecutorService {
           await escalateTicket(scope, c, { reason: 'not_authorized', reasons: ['approval is required and nobody on file can give it'], security: false, steps: state.plan.steps });
           return { ...state, stage: 'escalated' };
         }
-        await this.planned(scope, c, state, 'awaiting_approval', approvalRequestMessage(approvers, state.plan), `Waiting for written approval from: ${approvers.map(name).join(', ')}`);
+        const mailed = await this.mailApprovers(scope, c, state, approvers, contacts);
+        if (mailed.kind === 'none_reached') {
+          await escalateTicket(scope, c, { reason: 'not_authorized', reasons: [`approval is required and the request reached no approver on file: ${mailed.failures.join('; ')}`.slice(0, 500)], security: false, steps: state.plan.steps });
+          return { ...state, stage: 'escalated' };
+        }
+        const note = mailed.failures.length ? ` Approval e-mail not delivered to: ${mailed.failures.join('; ')}.` : '';
+        await this.planned(scope, c, state, 'awaiting_approval', approvalRequestMessage(approvers, state.plan), `Waiting for written approval from: ${approvers.map(name).join(', ')}.${note}`);
         await scope.transition('awaiting_approval', 'written approval requested');
         return state;
       }
@@ -252,6 +258,47 @@ export class ExecutorService {
       case 'escalate':
         await escalateTicket(scope, c, { reason: e.reason, reasons: [e.why], security: false, steps: state.plan.steps });
         return { ...state, stage: 'escalated' };
+    }
+  }
+
+  /**
+   * Mails the approval request to every approver on file (when the client has an e-mail provider): a
+   * temporary refusal (SMTP 4xx) is tried again a little later; a bounce or a permanent refusal is
+   * recorded with the relay's reply. The request stands if at least one approver was reached.
+   */
+  private async mailApprovers(scope: TicketScope, c: StoredCase, state: CaseState, approvers: ContactRecord[], contacts: ContactRecord[]): Promise<{ kind: 'reached' | 'none_reached' | 'no_email'; failures: string[] }> {
+    const notifier = this.d.registry.notifier(c.clientIdentifier);
+    if (!notifier.channels().includes('email')) return { kind: 'no_email', failures: [] };
+    const requester = contacts.find((x) => x.id === state.plan.identity.requesterContactId) ?? null;
+    const failures: string[] = [];
+    let reached = 0;
+    for (const a of approvers) {
+      if (!a.email) {
+        failures.push(`${name(a)}: no e-mail on file`);
+        continue;
+      }
+      const mail = approvalEmail(a, requester, c.context.ticket.summary, state.plan);
+      const outcome = await this.sendWithRetries(() => notifier.send({ channel: 'email', address: a.email! }, { ...mail, sensitive: false, threadId: c.state.ticketId }));
+      await scope.audit({ actor: 'executor', action: 'approval_request', decision: outcome.ok ? 'sent' : 'not_delivered', why: 'written approval needed before the plan runs', evidence: { to: a.email, tries: outcome.tries, detail: outcome.detail } });
+      if (outcome.ok) reached++;
+      else failures.push(`${name(a)} <${a.email}>: ${outcome.detail}`);
+    }
+    return { kind: reached > 0 ? 'reached' : 'none_reached', failures };
+  }
+
+  /** Temporary refusals (SMTP 4xx, provider 5xx, 429) are tried up to three times, with growing pauses. */
+  private async sendWithRetries(send: () => Promise<unknown>): Promise<{ ok: boolean; tries: number; detail: string | null }> {
+    for (let i = 1; ; i++) {
+      try {
+        await send();
+        return { ok: true, tries: i, detail: null };
+      } catch (e) {
+        // The desk's own per-recipient limit frees up in minutes, not seconds: not worth an in-process retry.
+        const temporary = e instanceof NotifyDeliveryError && e.temporary && e.reason !== 'recipient_rate_limited';
+        const detail = (e as Error).message.slice(0, 200);
+        if (!temporary || i >= 3) return { ok: false, tries: i, detail: temporary ? `${detail} (after ${i} tries)` : detail };
+        await new Promise((r) => setTimeout(r, this.d.retryDelayMs * i));
+      }
     }
   }
 

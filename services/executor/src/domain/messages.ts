@@ -45,6 +45,17 @@ export function approvalRequestMessage(approvers: ContactRecord[], plan: Plan): 
     + 'Please reply to this ticket with "Approved" from your own mailbox. Nothing changes until then.';
 }
 
+/** The approval request as mailed to one approver on file (a reply threads back onto the ticket). */
+export function approvalEmail(approver: ContactRecord, requester: ContactRecord | null, summary: string, plan: Plan): { subject: string; body: string } {
+  return {
+    subject: `Approval needed: ${summary.slice(0, 120)}`,
+    body: `Hello ${approver.firstName},\n\n${requester ? name(requester) : 'Someone at your organisation'} asked the Harborline service desk for: ${summary}.\n`
+      + `Planned: ${plan.steps.map(describeStep).join('; ')}.\n\n`
+      + 'You are on file as someone who can approve this. Reply to this email with "Approved" to let it go ahead, or "Not approved" to stop it. '
+      + 'Nothing changes until then.\n\nHarborline service desk',
+  };
+}
+
 export function codeSentMessage(recipient: ContactRecord, minutes = 15, digits = 6): string {
   return `To confirm it's really you, we sent a ${digits}-digit verification code by text message to the mobile number on file ending ${phoneTail(recipient.mobile ?? '')} `
     + `(${name(recipient)}). Reply to this ticket or to the text with the code within ${minutes} minutes. We will never ask for it by phone.`;

@@ -30,6 +30,7 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
     return {
       sandboxUrl: process.env.SANDBOX_URL || 'http://127.0.0.1:4010', intakeUrl: process.env.INTAKE_URL || 'http://127.0.0.1:3001',
       natsUrl, databaseUrl, sandboxSchema: process.env.SANDBOX_DB_SCHEMA || 'sandbox', stream: process.env.NATS_STREAM || 'DESK', stop: async () => {},
+      subjectPrefix: process.env.NATS_SUBJECT_PREFIX || '', schemaPrefix: process.env.DB_SCHEMA_PREFIX || '', pid: null,
     };
   }
   const id = randomBytes(3).toString('hex');
@@ -69,11 +70,16 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
     await (await jetstreamManager(nc)).streams.delete(env.NATS_STREAM).catch(() => false);
     await nc.close();
   };
-  const stop = async () => {
-    if (child.exitCode === null) {
-      await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
-    }
-    await cleanup();
+  let stopping = null;
+  // Idempotent: an interrupt and the bench's own finally may both stop the desk.
+  const stop = () => {
+    stopping ??= (async () => {
+      if (child.exitCode === null) {
+        await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+      }
+      await cleanup();
+    })();
+    return stopping;
   };
   try {
     await ready;
@@ -83,7 +89,8 @@ export async function startBenchDesk({ external = false, env: extra = {}, verbos
   }
   return {
     sandboxUrl: env.SANDBOX_URL, intakeUrl: `http://127.0.0.1:${ports.intake}`, natsUrl, databaseUrl,
-    sandboxSchema: env.SANDBOX_DB_SCHEMA, stream: env.NATS_STREAM, stop,
+    sandboxSchema: env.SANDBOX_DB_SCHEMA, stream: env.NATS_STREAM, stop, pid: child.pid,
+    subjectPrefix: env.NATS_SUBJECT_PREFIX, schemaPrefix: env.DB_SCHEMA_PREFIX,
     urls: Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])),
   };
 }

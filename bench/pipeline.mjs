@@ -135,5 +135,5 @@ export async function runPipeline(desk, { tickets, concurrency = 32, ratePerS = 
   await log.close();
   const end = complete ? lastNote : Date.now();
   const seconds = (end - firstWebhook) / 1000;
-  return { complete, created: ids.size, tickets: lat.length, tickets_per_s: lat.length / seconds, seconds, latency: summarize(lat) };
+  return { complete, created: ids.size, tickets: lat.length, tickets_per_s: lat.length / seconds, seconds, latency: summarize(lat), ids };
 }

@@ -13,7 +13,10 @@
 // The last line is `RESULT {json}`.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { stageBreakdown } from './breakdown.mjs';
+import { CpuMeter, cpuReport, load } from './cpu.mjs';
 import { startBenchDesk } from './desk.mjs';
+import { durations, scrape } from './metrics.mjs';
 import { runFloor } from './floor.mjs';
 import { registerCallback, runPipeline } from './pipeline.mjs';
 import { args, fmt, num } from './lib.mjs';
@@ -24,6 +27,12 @@ const rate = num(opts, 'rate', 50);
 const rateTickets = num(opts, 'rate-tickets', 750);
 const hops = num(opts, 'hops', 2);
 const concurrency = num(opts, 'concurrency', 32);
+/**
+ * The desk's per-tenant PSA token buckets default to the vendors' published limits (ConnectWise 10 req/s per
+ * tenant), which cap a tenant at a few tickets/s whatever the desk does. The bench measures the desk, so it
+ * raises them (the sandbox does not throttle); --psa-rate-limits '' keeps the production defaults.
+ */
+const psaRateLimits = typeof opts['psa-rate-limits'] === 'string' ? opts['psa-rate-limits'] : 'connectwise=2000/2000,halopsa=2000/2000,autotask=2000/2000';
 /** Per phase: after this the phase reports what finished (marked incomplete) instead of waiting on. */
 const timeoutMs = num(opts, 'timeout-s', 600) * 1000;
 const say = (s) => process.stdout.write(`${s}\n`);
@@ -31,8 +40,10 @@ const lat = (l) => `p50 ${fmt(l.p50, 0)} ms, p95 ${fmt(l.p95, 0)} ms, p99 ${fmt(
 const progress = (label, created, done) => say(`  ${label}: ${created} created, ${done} with a first note`);
 
 const result = { tickets, tickets_per_s: null, first_note_p50_ms: null, first_note_p95_ms: null, first_note_p99_ms: null,
-  offered_rate_per_s: rate, offered_tickets: rateTickets, offered_p99_ms: null,
-  floor_tickets_per_s: null, floor_p99_ms: null, hops, message_bytes: null, ratio: null };
+  offered_rate_per_s: rate, offered_tickets: rateTickets, offered_p50_ms: null, offered_p95_ms: null, offered_p99_ms: null,
+  floor_tickets_per_s: null, floor_p99_ms: null, hops, message_bytes: null, ratio: null,
+  cpu_ms_per_ticket: null, cpu_ceiling_tickets_per_s: null, psa_rate_limits: psaRateLimits || 'defaults', loadavg: {} };
+const loadNote = (phase) => { result.loadavg[phase] = load()[0]; return `(load average ${load().join(' ')})`; };
 
 let messageBytes = num(opts, 'bytes', 0);
 let desk = null;
@@ -46,21 +57,50 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 try {
   if (!opts['floor-only']) {
     say(opts.external ? 'using the running desk' : 'starting an isolated desk (sandbox + six services)…');
-    desk = await startBenchDesk({ external: Boolean(opts.external), verbose: Boolean(opts.verbose) });
+    desk = await startBenchDesk({ external: Boolean(opts.external), verbose: Boolean(opts.verbose), env: psaRateLimits ? { PSA_RATE_LIMITS: psaRateLimits } : {} });
     await registerCallback(desk);
+    const meter = new CpuMeter({ rootPid: desk.pid, databaseUrl: desk.databaseUrl, appPrefix: desk.schemaPrefix || null });
+    // The idle desk's own cost (pollers, timers, metrics), so a run's CPU can be split into idle + per ticket.
+    const idle0 = await meter.sample();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idle = cpuReport(CpuMeter.diff(idle0, await meter.sample()), 1, 10);
+    const idleRate = idle.desk_busy_share * idle.cores;
+    say(`idle desk: ${fmt(idleRate * 100, 0)} % of one core`);
     // A few tickets first: connections, JIT and vendor tokens warm, so the measured run is steady state.
     const w = await runPipeline(desk, { tickets: 20, concurrency: 4, label: 'warm-up', timeoutMs: 180_000, onProgress: progress });
     if (w.tickets === 0) throw new Error('warm-up: no ticket got a first PSA note within 180 s (is the pipeline complete?)');
-    say(`throughput: ${tickets} tickets…`);
+    say(`throughput: ${tickets} tickets… ${loadNote('throughput_start')}`);
+    const [cpu0, m0] = [await meter.sample(), await scrape(desk.urls)];
+    const phaseStarted = Date.now();
     const t = await runPipeline(desk, { tickets, concurrency, label: 'throughput', onProgress: progress, timeoutMs });
+    const phaseEnded = Date.now();
+    const [cpu1, m1] = [await meter.sample(), await scrape(desk.urls)];
+    say(`  done ${loadNote('throughput_end')}`);
     Object.assign(result, { tickets_per_s: t.tickets_per_s, first_note_p50_ms: t.latency.p50, first_note_p95_ms: t.latency.p95, first_note_p99_ms: t.latency.p99,
       complete: t.complete, tickets_with_note: t.tickets });
     say(`pipeline: ${t.tickets} tickets in ${fmt(t.seconds)} s → ${fmt(t.tickets_per_s)} tickets/s; webhook → first note ${lat(t.latency)}`);
     if (!t.complete) say(`  incomplete: ${t.tickets} of ${t.created} created tickets had a first note after ${timeoutMs / 1000} s (figures cover those)`);
+    // CPU spent until every ticket had its first note includes the rest of their journey started meanwhile
+    // (knowledge, executor, verifier, further PSA writes): the desk's whole cost per ticket, as in production.
+    const phaseS = (phaseEnded - phaseStarted) / 1000;
+    const c = cpuReport(CpuMeter.diff(cpu0, cpu1), t.tickets, phaseS);
+    const marginal = ((c.per_ticket_ms * t.tickets) / 1000 - idleRate * phaseS) / Math.max(1, t.tickets) * 1000;
+    Object.assign(result, { cpu_ms_per_ticket: marginal, cpu_ceiling_tickets_per_s: marginal > 0 ? ((c.cores - idleRate) * 1000) / marginal : null });
+    say(`cpu: ${fmt(c.per_ticket_ms)} ms per ticket in all, ${fmt(marginal)} ms beyond the idle desk's → at most ${fmt(result.cpu_ceiling_tickets_per_s)} tickets/s on ${c.cores} cores`);
+    say(`  the desk used ${fmt(c.desk_busy_share * 100, 0)} % of the cores during the run, the whole machine ${fmt((c.machine_busy_share ?? NaN) * 100, 0)} %`);
+    for (const r of c.rows) say(`  ${r.process.padEnd(12)} ${fmt(r.cpu_s)} s  ${fmt(r.per_ticket_ms, 2)} ms/ticket`);
+    say('handler and vendor-call time (mean, from /metrics):');
+    for (const d of durations(m0, m1).slice(0, 14)) say(`  ${d.what.padEnd(60)} n=${String(d.n).padStart(6)}  ${fmt(d.mean_ms)} ms`);
+    if (!opts['no-breakdown']) {
+      say('where the time goes, webhook → first note (ms):');
+      for (const b of await stageBreakdown(desk, t.ids)) {
+        say(`  ${b.stage.padEnd(72)} n=${String(b.n).padStart(5)}  p50 ${fmt(b.p50, 0).padStart(6)}  p95 ${fmt(b.p95, 0).padStart(6)}  p99 ${fmt(b.p99, 0).padStart(6)}  mean ${fmt(b.mean, 0)}`);
+      }
+    }
     if (rateTickets > 0) {
-      say(`offered load: ${rateTickets} tickets at ${rate}/s…`);
+      say(`offered load: ${rateTickets} tickets at ${rate}/s… ${loadNote('offered')}`);
       const o = await runPipeline(desk, { tickets: rateTickets, ratePerS: rate, label: 'offered', onProgress: progress, timeoutMs });
-      result.offered_p99_ms = o.latency.p99;
+      Object.assign(result, { offered_p50_ms: o.latency.p50, offered_p95_ms: o.latency.p95, offered_p99_ms: o.latency.p99 });
       result.offered_complete = o.complete;
       if (!o.complete) say(`  incomplete: ${o.tickets} of ${o.created} tickets had a first note after ${timeoutMs / 1000} s`);
       say(`offered ${rate} tickets/s: ${o.tickets} tickets, achieved ${fmt(o.tickets_per_s)}/s; webhook → first note ${lat(o.latency)}`);
@@ -74,7 +114,7 @@ try {
   }
   messageBytes ||= 2000;
   result.message_bytes = messageBytes;
-  say(`floor: ${tickets} messages of ${messageBytes} bytes through ${hops} hops…`);
+  say(`floor: ${tickets} messages of ${messageBytes} bytes through ${hops} hops… ${loadNote('floor')}`);
   const natsUrl = desk?.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const f = await runFloor({ natsUrl, tickets, hops, bytes: messageBytes, concurrency });
   Object.assign(result, { floor_tickets_per_s: f.tickets_per_s, floor_p99_ms: f.latency.p99 });
@@ -90,4 +130,5 @@ try {
   await desk?.stop().catch((e) => say(`stopping the desk failed: ${e.message}`));
 }
 for (const k of Object.keys(result)) if (typeof result[k] === 'number') result[k] = Math.round(result[k] * 1000) / 1000;
+say(`load average at the end: ${load().join(' ')}`);
 say(`RESULT ${JSON.stringify(result)}`);

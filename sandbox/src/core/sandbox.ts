@@ -46,7 +46,7 @@ export interface RunningSandbox {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const started = Date.now();
   const schema = opts.schema ?? process.env.SANDBOX_DB_SCHEMA ?? 'sandbox';
-  const pool = new Pool({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 10 });
+  const pool = new Pool({ connectionString: opts.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', max: 10, application_name: schema });
   const world = loadWorld(opts.seedDir ?? defaultSeedDir());
   const store = new PgStore(pool, schema);
   const calls = new PgCallLog(pool, schema);

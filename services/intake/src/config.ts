@@ -20,7 +20,10 @@ export const IntakeEnv = PlatformEnv.extend({
   INTAKE_ALERT_STORM_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Replay window for signed timestamps (Autotask EventTime). */
   INTAKE_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
-  /** A PSA "added" callback waits this long before its fetch, so the link of a ticket the desk itself opened arrives first. */
+  /**
+   * While psa-writer is creating a ticket in the same PSA, an "added" callback waits up to this long for the
+   * link of the ticket the desk itself opened (its callback can arrive first); any other callback is fetched at once.
+   */
   INTAKE_ADDED_SETTLE_MS: z.coerce.number().int().min(0).default(1000),
   /** The From address of alert tickets (the MSP's RMM alert sender), so triage knows the RMM is speaking. */
   INTAKE_ALERT_SENDER: z.string().email().default('rmm-alerts@harborline-it.example'),

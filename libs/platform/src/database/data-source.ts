@@ -39,7 +39,8 @@ export function createDataSource(env: PlatformEnv, service: string, opts: Databa
     synchronize: false,
     logging: false,
     // search_path lets a service's migrations write `CREATE TABLE policy` and land in its own schema.
-    extra: { max: env.DB_POOL_SIZE, options: `-c search_path=${schema},public`, application_name: service },
+    // application_name carries the schema prefix, so one run's backends can be told apart (bench CPU accounting).
+    extra: { max: env.DB_POOL_SIZE, options: `-c search_path=${schema},public`, application_name: `${env.DB_SCHEMA_PREFIX}${service}` },
   });
 }
 

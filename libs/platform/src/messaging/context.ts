@@ -18,6 +18,7 @@ export interface ScopeDeps {
 export abstract class TxScope {
   /** Outbox rows written in this transaction, published after commit. */
   readonly pending: OutboxRow[] = [];
+  private readonly committedHooks: Array<() => void> = [];
 
   constructor(readonly tx: EntityManager, protected readonly deps: ScopeDeps, readonly log: Logger) {}
 
@@ -36,6 +37,25 @@ export abstract class TxScope {
     await this.inTicketTrace(checked.ticketId, async () => {
       this.pending.push(await this.deps.outbox.write(this.tx, subject, checked.eventId, JSON.stringify(checked)));
     });
+  }
+
+  /**
+   * Runs fn once this transaction has committed (never on rollback): e.g. wake a worker that reads what this
+   * transaction wrote, which it could not see earlier. Errors are logged, never thrown back.
+   */
+  afterCommit(fn: () => void): void {
+    this.committedHooks.push(fn);
+  }
+
+  /** Called by the transport / unit of work right after commit. */
+  runAfterCommit(): void {
+    for (const fn of this.committedHooks.splice(0)) {
+      try {
+        fn();
+      } catch (e) {
+        this.log.warn({ err: e }, 'after-commit hook failed');
+      }
+    }
   }
 
   /** Runs fn in the trace context that work on this ticket belongs to (a handler: the one it runs in). */

@@ -28,6 +28,7 @@ export class UnitOfWork {
           return fn(ctx);
         });
         const committed = ctx as UowContext | null;
+        committed?.runAfterCommit();
         if (committed && opts.awaitPublish === false) void this.deps.outbox.publish(committed.pending);
         else if (committed) await this.deps.outbox.publish(committed.pending);
         return result;

@@ -254,6 +254,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
         m.ack();
         if (ctx) {
           core.metrics.consumed.inc({ service: core.name, subject: b.subject });
+          ctx.runAfterCommit();
           await core.outbox.publish(ctx.pending);
         } else {
           outcome = 'duplicate';

@@ -79,8 +79,8 @@ export class PsaWebhooksController {
     const accepted = await this.deliveries.psaCallback(
       { channel: cb.system, idempotencyKey: cb.deliveryId, clientIdentifier: null, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') },
       { system: cb.system, connectionClient, psaTicketId: cb.psaTicketId, action: cb.action, actor: cb.actor, ticketNumber: cb.ticketNumber },
-      this.env.INTAKE_ADDED_SETTLE_MS,
     );
+    // Fetched at once; the worker holds an "added" callback back only while the desk may be creating that ticket.
     if (accepted.outcome === 'pending_fetch') this.worker.kick();
     return acceptedBody(accepted);
   }

@@ -20,15 +20,25 @@ interface JobRow {
 const DESK_STATUSES = ['New', 'In Progress', 'Waiting on Verification', 'Awaiting Approval', 'Waiting on Client', 'Resolved', 'Escalated'];
 const MAX_ATTEMPTS = 10;
 
+/** An "added" callback that may be the desk's own ticket, whose link is not committed yet: look again shortly. */
+class SettleWait extends Error {}
+
 /**
  * The durable step after a PSA callback's 2xx: fetch the ticket (and its notes) from the PSA, decide what
  * is new, publish it. Jobs of one PSA ticket run in arrival order; a PSA outage only delays them.
+ *
+ * Up to INTAKE_FETCH_CONCURRENCY lanes claim jobs side by side. A lane starts on each accepted callback
+ * (kick) and on each poll, keeps claiming while there is work (and starts a sibling when it found some),
+ * and ends when the queue is empty — unless a kick arrived meanwhile, so no job waits for the next poll.
  */
 @Injectable()
 export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly lanes = new Set<Promise<void>>();
+  private kicks = 0;
   private stopped = false;
+  /** Whether psa-writer's tables are in this database (once seen, they stay). */
+  private psaWriterTables = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -39,44 +49,50 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.env.INTAKE_FETCH_POLL_MS);
+    this.timer = setInterval(() => this.kick(), this.env.INTAKE_FETCH_POLL_MS);
   }
 
-  /** Lets an in-flight job finish before the pool closes (its lease would otherwise delay it a minute). */
+  /** Lets in-flight jobs finish before the pool closes (their lease would otherwise delay them a minute). */
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await Promise.all(this.lanes);
   }
 
-  /** Wakes the worker at once (after an accepted callback) instead of waiting for the next poll. */
+  /** Wakes the worker at once (after an accepted callback has committed) instead of waiting for the next poll. */
   kick(): void {
-    setImmediate(() => void this.tick());
+    this.kicks++;
+    this.spawn();
   }
 
+  /** Runs until the queue is empty (tests and tools). */
   async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    this.running = this.work().finally(() => {
-      this.running = null;
-    });
-    await this.running;
+    this.kick();
+    while (this.lanes.size > 0) await Promise.all(this.lanes);
   }
 
-  private async work(): Promise<void> {
-    // Several lanes claim jobs side by side; claim() never hands out a ticket's job while an earlier one
-    // of the same PSA ticket is pending, so each ticket's callbacks are still processed in order.
-    await Promise.all(Array.from({ length: this.env.INTAKE_FETCH_CONCURRENCY }, () => this.lane()));
+  private spawn(): void {
+    if (this.stopped || this.lanes.size >= this.env.INTAKE_FETCH_CONCURRENCY) return;
+    const lane: Promise<void> = this.lane().finally(() => this.lanes.delete(lane));
+    this.lanes.add(lane);
   }
 
   private async lane(): Promise<void> {
     try {
-      for (let i = 0; i < 50 && !this.stopped; i++) {
+      while (!this.stopped) {
+        const kicksBefore = this.kicks;
+        // claim() never hands out a ticket's job while an earlier one of the same PSA ticket is pending,
+        // so each ticket's callbacks are still processed in order.
         const job = await this.claim();
-        if (!job) break;
+        if (!job) {
+          if (this.kicks === kicksBefore) return;
+          continue;
+        }
+        this.spawn();
         await this.process(job);
       }
     } catch (e) {
-      this.log.pino.error({ err: e }, 'psa fetch worker tick failed');
+      this.log.pino.error({ err: e }, 'psa fetch worker lane failed');
     }
   }
 
@@ -105,7 +121,9 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
       const notes: PsaNote[] = callback.action === 'deleted' ? [] : await psa.listNotes(job.psa_ticket_id);
       await this.uow.run(async (ctx) => {
         const link = await IntakeStore.linkByPsa(ctx.tx, job.system, ticket.id, true);
-        const createdByDesk = !link && (await this.createdByDesk(ctx.tx, job.system, ticket.id));
+        const origin = link ? null : await this.deskOrigin(ctx.tx, job, ticket.id);
+        if (origin?.settling) throw new SettleWait();
+        const createdByDesk = origin?.created ?? false;
         const decision = decidePsaFollowUp({
           callback, ticket, notes, createdByDesk, link: link ? { deskTicketId: link.ticketId, clientIdentifier: link.clientIdentifier, lastStatus: link.lastStatus, seenNoteIds: link.seenNoteIds } : null,
           agentIdentifier: this.registry.config.msp.agentMemberIdentifier, deskStatuses: DESK_STATUSES, rawRef: job.delivery_id, now: new Date(),
@@ -134,6 +152,13 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
         await ctx.tx.query(`UPDATE psa_fetch_job SET status = 'done', lease_until = NULL, last_error = NULL WHERE seq = $1`, [job.seq]);
       });
     } catch (e) {
+      if (e instanceof SettleWait) {
+        // Not an attempt: the job is fine, its answer is only a moment away.
+        await this.ds.query(
+          `UPDATE psa_fetch_job SET lease_until = NULL, attempts = attempts - 1, next_attempt_at = now() + make_interval(secs => $2) WHERE seq = $1`,
+          [job.seq, Math.min(200, this.env.INTAKE_ADDED_SETTLE_MS) / 1000]);
+        return;
+      }
       const permanent = e instanceof VendorNotFoundError || e instanceof VendorAuthError || e instanceof VendorRequestError || job.attempts >= MAX_ATTEMPTS;
       const delayMs = Math.min(60_000, 500 * 2 ** Math.min(job.attempts, 7));
       this.log.pino.warn({ err: e, system: job.system, psaTicketId: job.psa_ticket_id, attempts: job.attempts, permanent }, 'PSA fetch failed');
@@ -144,19 +169,25 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Whether psa-writer opened this PSA ticket: read from its ticket map (same database, read only), for the
-   * window before its psaLinked event reaches intake. Absent table (psa-writer not deployed yet) = no.
+   * Whether psa-writer opened this PSA ticket (its ticket map, same database, read only), and whether the
+   * answer may still change: psa-writer is creating a ticket in this PSA right now (a pending create
+   * write) and this "added" callback is younger than INTAKE_ADDED_SETTLE_MS — its callback can arrive before
+   * psa-writer commits the link. Only then does the callback wait; every other one is handled at once.
+   * Absent tables (psa-writer not deployed) = not the desk's.
    */
-  private async createdByDesk(tx: EntityManager, system: string, psaTicketId: string): Promise<boolean> {
-    const table = `"${this.env.DB_SCHEMA_PREFIX}psa_writer"."ticket_map"`;
-    try {
-      await tx.query('SAVEPOINT desk_map_probe');
-      const rows: unknown[] = await tx.query(`SELECT 1 FROM ${table} WHERE system = $1 AND psa_ticket_id = $2 AND created_by_desk`, [system, psaTicketId]);
-      await tx.query('RELEASE SAVEPOINT desk_map_probe');
-      return rows.length > 0;
-    } catch {
-      await tx.query('ROLLBACK TO SAVEPOINT desk_map_probe');
-      return false;
+  private async deskOrigin(tx: EntityManager, job: JobRow, psaTicketId: string): Promise<{ created: boolean; settling: boolean }> {
+    const schema = `"${this.env.DB_SCHEMA_PREFIX}psa_writer"`;
+    if (!this.psaWriterTables) {
+      const found: Array<{ t: string | null }> = await tx.query(`SELECT to_regclass($1) AS t`, [`${schema}.psa_write`]);
+      if (!found[0]?.t) return { created: false, settling: false };
+      this.psaWriterTables = true;
     }
+    const rows: Array<{ created: boolean; settling: boolean }> = await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM ${schema}.ticket_map WHERE system = $1 AND psa_ticket_id = $2 AND created_by_desk) AS created,
+              ($3 = 'added' AND (SELECT created_at FROM psa_fetch_job WHERE seq = $4) > now() - make_interval(secs => $5)
+               AND EXISTS (SELECT 1 FROM ${schema}.psa_write WHERE status = 'pending' AND kind = 'create_ticket' AND psa_system = $1)) AS settling`,
+      [job.system, psaTicketId, job.action, job.seq, this.env.INTAKE_ADDED_SETTLE_MS / 1000]);
+    const r = rows[0]!;
+    return { created: r.created, settling: !r.created && r.settling };
   }
 }

@@ -158,7 +158,7 @@ export class PipelineHandler {
       });
     }
     // Wake the drainer once this transaction has committed (the writes are not visible before).
-    setTimeout(() => this.drainer.kick(), 20);
+    ctx.afterCommit(() => this.drainer.kick());
     return added;
   }
 }

@@ -22,13 +22,19 @@ const OTHER_LIMIT = 10;
  * Drains psa_write: one write at a time per ticket, in order, several tickets in parallel. A PSA outage
  * (5xx, timeouts) or rate limit keeps the write pending with backoff, so writes queue and drain in order
  * when the PSA is back; a refused write (4xx) fails after a few tries and unblocks its ticket.
+ *
+ * Lanes run independently: a finished write frees its slot at once and the next due head starts, so one
+ * slow PSA call never holds the others back (no batch barrier). Woken after a handler's commit, after each
+ * finished write, and by the poll (retries that became due).
  */
 @Injectable()
 export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private filling: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** Writes being executed, by id (each holds its lease). */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly executor: PsaWriteExecutor;
   private readonly writes: Counter<'system' | 'kind' | 'outcome'>;
   private readonly firstResponse: Histogram<string>;
@@ -56,32 +62,42 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.filling;
+    await Promise.all(this.inFlight.values());
   }
 
+  /** Starts due writes into free lanes; a kick during a fill makes it look again once done. */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.filling) {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = null;
+    this.filling = this.fill().finally(() => {
+      this.filling = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
     });
   }
 
-  private async drain(): Promise<void> {
+  private async fill(): Promise<void> {
+    const lanes = this.env.PSA_WRITER_CONCURRENCY;
+    const room = lanes - this.inFlight.size;
+    if (room <= 0) return;
     try {
-      do {
-        this.again = false;
-        for (;;) {
-          if (this.stopped) return;
-          const heads = await WriteStore.dueHeads(this.ds, this.env.PSA_WRITER_CONCURRENCY);
-          if (heads.length === 0) break;
-          // Different tickets in parallel; within a ticket the next write only becomes a head after this one.
-          await Promise.all(heads.map((id) => this.one(id)));
-        }
-      } while (this.again && !this.stopped);
+      // In-flight writes are leased, so the query skips them; the filter covers a lease not yet visible.
+      const heads = (await WriteStore.dueHeads(this.ds, lanes)).filter((id) => !this.inFlight.has(id)).slice(0, room);
+      for (const id of heads) {
+        if (this.stopped) return;
+        // Different tickets in parallel; within a ticket the next write only becomes a head after this one.
+        const run = this.one(id).catch((e: unknown) => this.log.pino.error({ err: e }, 'psa write failed unexpectedly')).finally(() => {
+          this.inFlight.delete(id);
+          this.kick();
+        });
+        this.inFlight.set(id, run);
+      }
     } catch (e) {
       this.log.pino.error({ err: e }, 'psa write drain failed');
     }

@@ -110,3 +110,28 @@ export async function stageBreakdown(desk, psaIds) {
     return { stage, n: sum.n, p50: sum.p50, p95: sum.p95, p99: sum.p99, mean: d.length ? d.reduce((a, b) => a + b, 0) / d.length : NaN };
   });
 }
+
+/** The sandbox calls of a run by vendor, method and path shape (ids → :id), busiest first. */
+export async function callMix(desk, sinceSeq) {
+  const client = new pg.Client({ connectionString: desk.databaseUrl });
+  await client.connect();
+  try {
+    const r = await client.query(
+      `SELECT vendor, method, regexp_replace(regexp_replace(split_part(path, '?', 1), '^https?://[^/]+', ''), '[0-9a-f-]{8,}|[0-9]+', ':id', 'g') AS shape,
+              principal = 'webhook-delivery' AS webhook, count(*)::int AS n
+         FROM "${desk.sandboxSchema}".calls WHERE seq > $1 GROUP BY 1, 2, 3, 4 ORDER BY n DESC`, [sinceSeq]);
+    return r.rows.map((x) => ({ what: `${x.vendor} ${x.webhook ? 'webhook →' : x.method} ${x.shape}`, n: x.n }));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function lastCallSeq(desk) {
+  const client = new pg.Client({ connectionString: desk.databaseUrl });
+  await client.connect();
+  try {
+    return Number((await client.query(`SELECT COALESCE(max(seq), 0) AS n FROM "${desk.sandboxSchema}".calls`)).rows[0].n);
+  } finally {
+    await client.end();
+  }
+}

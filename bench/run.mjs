@@ -13,7 +13,7 @@
 // The last line is `RESULT {json}`.
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { stageBreakdown } from './breakdown.mjs';
+import { callMix, lastCallSeq, stageBreakdown } from './breakdown.mjs';
 import { CpuMeter, cpuReport, load } from './cpu.mjs';
 import { startBenchDesk } from './desk.mjs';
 import { durations, scrape } from './metrics.mjs';
@@ -57,20 +57,27 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 try {
   if (!opts['floor-only']) {
     say(opts.external ? 'using the running desk' : 'starting an isolated desk (sandbox + six services)…');
-    desk = await startBenchDesk({ external: Boolean(opts.external), verbose: Boolean(opts.verbose), env: psaRateLimits ? { PSA_RATE_LIMITS: psaRateLimits } : {} });
+    desk = await startBenchDesk({ external: Boolean(opts.external), verbose: Boolean(opts.verbose), env: {
+      ...(psaRateLimits ? { PSA_RATE_LIMITS: psaRateLimits } : {}),
+      // --cpu-prof DIR: every desk process writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+      ...(typeof opts['cpu-prof'] === 'string' ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${opts['cpu-prof']}`.trim() } : {}),
+    } });
     await registerCallback(desk);
+
+    // A few tickets first: connections, JIT and vendor tokens warm, so the measured run is steady state.
+    const w = await runPipeline(desk, { tickets: 20, concurrency: 4, label: 'warm-up', timeoutMs: 180_000, onProgress: progress });
+    if (w.tickets === 0) throw new Error('warm-up: no ticket got a first PSA note within 180 s (is the pipeline complete?)');
     const meter = new CpuMeter({ rootPid: desk.pid, databaseUrl: desk.databaseUrl, appPrefix: desk.schemaPrefix || null });
-    // The idle desk's own cost (pollers, timers, metrics), so a run's CPU can be split into idle + per ticket.
+    // The desk's background cost (pollers, timers, metrics, the warm-up tickets' remaining work), so a run's
+    // CPU splits into background + per ticket.
+    await new Promise((r) => setTimeout(r, 5_000));
     const idle0 = await meter.sample();
     await new Promise((r) => setTimeout(r, 10_000));
     const idle = cpuReport(CpuMeter.diff(idle0, await meter.sample()), 1, 10);
     const idleRate = idle.desk_busy_share * idle.cores;
-    say(`idle desk: ${fmt(idleRate * 100, 0)} % of one core`);
-    // A few tickets first: connections, JIT and vendor tokens warm, so the measured run is steady state.
-    const w = await runPipeline(desk, { tickets: 20, concurrency: 4, label: 'warm-up', timeoutMs: 180_000, onProgress: progress });
-    if (w.tickets === 0) throw new Error('warm-up: no ticket got a first PSA note within 180 s (is the pipeline complete?)');
+    say(`background: the desk uses ${fmt(idleRate * 100, 0)} % of one core without new tickets ${loadNote('background')}`);
     say(`throughput: ${tickets} tickets… ${loadNote('throughput_start')}`);
-    const [cpu0, m0] = [await meter.sample(), await scrape(desk.urls)];
+    const [cpu0, m0, seq0] = [await meter.sample(), await scrape(desk.urls), await lastCallSeq(desk)];
     const phaseStarted = Date.now();
     const t = await runPipeline(desk, { tickets, concurrency, label: 'throughput', onProgress: progress, timeoutMs });
     const phaseEnded = Date.now();
@@ -86,11 +93,13 @@ try {
     const c = cpuReport(CpuMeter.diff(cpu0, cpu1), t.tickets, phaseS);
     const marginal = ((c.per_ticket_ms * t.tickets) / 1000 - idleRate * phaseS) / Math.max(1, t.tickets) * 1000;
     Object.assign(result, { cpu_ms_per_ticket: marginal, cpu_ceiling_tickets_per_s: marginal > 0 ? ((c.cores - idleRate) * 1000) / marginal : null });
-    say(`cpu: ${fmt(c.per_ticket_ms)} ms per ticket in all, ${fmt(marginal)} ms beyond the idle desk's → at most ${fmt(result.cpu_ceiling_tickets_per_s)} tickets/s on ${c.cores} cores`);
+    say(`cpu: ${fmt(c.per_ticket_ms)} ms per ticket in all, ${fmt(marginal)} ms beyond the background → at most ${fmt(result.cpu_ceiling_tickets_per_s)} tickets/s on ${c.cores} idle cores`);
     say(`  the desk used ${fmt(c.desk_busy_share * 100, 0)} % of the cores during the run, the whole machine ${fmt((c.machine_busy_share ?? NaN) * 100, 0)} %`);
     for (const r of c.rows) say(`  ${r.process.padEnd(12)} ${fmt(r.cpu_s)} s  ${fmt(r.per_ticket_ms, 2)} ms/ticket`);
     say('handler and vendor-call time (mean, from /metrics):');
     for (const d of durations(m0, m1).slice(0, 14)) say(`  ${d.what.padEnd(60)} n=${String(d.n).padStart(6)}  ${fmt(d.mean_ms)} ms`);
+    say('vendor calls per ticket (sandbox call log, whole journeys so far):');
+    for (const m of (await callMix(desk, seq0)).slice(0, 16)) say(`  ${m.what.padEnd(60)} ${fmt(m.n / Math.max(1, t.tickets), 2)}`);
     if (!opts['no-breakdown']) {
       say('where the time goes, webhook → first note (ms):');
       for (const b of await stageBreakdown(desk, t.ids)) {

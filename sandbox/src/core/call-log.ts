@@ -2,37 +2,54 @@ import type { Pool } from 'pg';
 import type { CallLog, CallRecord } from './context';
 import { quoteIdent } from './pg-store';
 
+interface Queued { row: Omit<CallRecord, 'seq'>; done: () => void }
+
 /**
  * Every request a vendor mount served (and every webhook the sandbox sent), in PostgreSQL so tests and
- * other processes can read it. Inserts run in the background of the response; `list()` first waits for
- * the ones still in flight, so a test that reads right after a response sees that response.
+ * other processes can read it. Inserts run in the background of the response, batched: what arrives
+ * while one INSERT runs goes into the next, in order (so `seq` follows the order in which responses
+ * finished), one round trip for many calls. `list()` first waits for the ones still queued, so a test that
+ * reads right after a response sees that response.
  */
 export class PgCallLog implements CallLog {
   private readonly s: string;
-  private readonly pending = new Set<Promise<unknown>>();
-  /** Inserts run one after another so `seq` follows the order in which responses finished. */
-  private chain: Promise<unknown> = Promise.resolve();
+  private queue: Queued[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(private readonly pool: Pool, schema: string) {
     this.s = quoteIdent(schema);
   }
 
   record(entry: Omit<CallRecord, 'seq' | 'at'>): Promise<void> {
-    const at = new Date().toISOString();
-    const p = this.chain
-      .then(() => this.pool.query(`INSERT INTO ${this.s}.calls (at, vendor, method, path, status, body, principal) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`, [
-        at, entry.vendor, entry.method, entry.path, entry.status, entry.body === undefined ? null : JSON.stringify(entry.body), entry.principal,
-      ]))
-      .then(() => undefined)
-      .catch(() => undefined); // the log must never break the request it describes
-    this.chain = p;
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
-    return p;
+    const row = { ...entry, at: new Date().toISOString(), body: entry.body === undefined ? null : entry.body };
+    return new Promise<void>((done) => {
+      this.queue.push({ row, done });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await this.pool.query(
+          `INSERT INTO ${this.s}.calls (at, vendor, method, path, status, body, principal)
+           SELECT at, vendor, method, path, status, body, principal
+             FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (at timestamptz, vendor text, method text, path text, status int, body jsonb, principal text))
+                  WITH ORDINALITY AS x(at, vendor, method, path, status, body, principal, n)
+            ORDER BY n`,
+          [JSON.stringify(batch.map((q) => q.row))],
+        );
+      } catch {
+        // the log must never break the requests it describes
+      }
+      for (const q of batch) q.done();
+    }
+    this.flushing = null;
   }
 
   async settle(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
+    while (this.flushing) await this.flushing;
   }
 
   async list(filter: { vendor?: string; sinceSeq?: number; pathContains?: string; method?: string } = {}): Promise<CallRecord[]> {

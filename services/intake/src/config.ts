@@ -29,8 +29,11 @@ export const IntakeEnv = PlatformEnv.extend({
   INTAKE_ALERT_SENDER: z.string().email().default('rmm-alerts@harborline-it.example'),
   /** PSA fetch worker poll interval. */
   INTAKE_FETCH_POLL_MS: z.coerce.number().int().min(20).default(200),
-  /** PSA fetch jobs run in parallel across tickets; jobs of one PSA ticket still run one at a time, in order. */
-  INTAKE_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /**
+   * PSA fetch jobs run in parallel across tickets; jobs of one PSA ticket still run one at a time, in order.
+   * A job mostly waits on two PSA calls, so many lanes are cheap (each holds a DB connection only to commit).
+   */
+  INTAKE_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(128).default(32),
 });
 export type IntakeEnv = z.infer<typeof IntakeEnv>;
 

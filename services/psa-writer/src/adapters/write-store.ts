@@ -55,14 +55,17 @@ export const WriteStore = {
   /**
    * Heads of lanes that are due: per lane only the first pending write (a pending create first), so a
    * write never overtakes an earlier one of the same ticket, and a failing lane blocks only itself.
+   * Across lanes a ticket's first response goes first (then oldest first): when the PSA is the bottleneck,
+   * a new ticket's requester hears from the desk before older tickets' follow-up notes are written.
    */
   async dueHeads(q: Pick<EntityManager, 'query'>, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await q.query(
       `SELECT id FROM (
-         SELECT DISTINCT ON (lane) id, next_attempt_at, lease_until FROM psa_write WHERE status = 'pending'
+         SELECT DISTINCT ON (lane) id, next_attempt_at, lease_until, (kind = 'create_ticket' OR payload->>'firstResponse' = 'true') AS first
+           FROM psa_write WHERE status = 'pending'
          ORDER BY lane, (kind = 'create_ticket') DESC, sort_at, op_index, id
        ) h WHERE h.next_attempt_at <= now() AND (h.lease_until IS NULL OR h.lease_until < now())
-       ORDER BY h.next_attempt_at LIMIT $1`, [limit]);
+       ORDER BY h.first DESC, h.next_attempt_at LIMIT $1`, [limit]);
     return rows.map((r) => r.id);
   },
 

@@ -48,13 +48,15 @@ export class SearchService {
     const scope: SearchScope = { clientIdentifier: req.clientIdentifier, category: req.category ?? null };
     const limit = req.limit ?? 5;
     const text = req.query.slice(0, 4000);
-    const fixes = await this.store.corrections(this.db, scope.clientIdentifier, queryWords(text));
     // A ticket's first line (its summary) says what it is about; the body adds names, hosts and noise.
     const firstLine = text.split('\n', 1)[0]!.trim();
     const head = this.weights.summary > 0 && firstLine && firstLine.length < text.trim().length ? firstLine : null;
-    const [scored, headScored, emb, votes, predicted] = await Promise.all([
-      this.store.rank(this.db, scope, text, fixes),
-      head ? this.store.rank(this.db, scope, head, fixes) : Promise.resolve(null),
+    // What the ticket is about (examples) does not depend on spelling fixes: it runs beside them. Full text waits
+    // for the fixes, then scores the whole ticket and its summary line in one pass.
+    const lexical = this.store.corrections(this.db, scope.clientIdentifier, queryWords(text))
+      .then((fixes) => this.store.rank(this.db, scope, text, fixes, head));
+    const [scored, emb, votes, predicted] = await Promise.all([
+      lexical,
       this.embeddingList(scope, text),
       this.categoryVotes(scope, text, req.excludeExamples ?? []),
       this.predictCategory(scope, text, req.excludeExamples ?? []),
@@ -72,10 +74,7 @@ export class SearchService {
       const tri = await this.store.trigram(this.db, scope, text, this.opts.depth);
       lists.push({ name: 'trigram', keys: tri.map(keyOf), weight: fts.length ? this.weights.trigram : 1 });
     }
-    if (headScored) {
-      const byHead = headScored.filter((r) => r.fts > 0).sort((a, b) => b.fts - a.fts || a.docId.localeCompare(b.docId)).slice(0, this.opts.depth);
-      lists.push({ name: 'summary', keys: byHead.map(keyOf), weight: this.weights.summary });
-    }
+    if (head) lists.push({ name: 'summary', keys: ordered((r) => r.head).map(keyOf), weight: this.weights.summary });
     if (emb) lists.push({ name: 'embedding', keys: emb, weight: this.weights.embedding });
     if (votes?.size) {
       // Candidates of the categories similar tickets were labelled with, strongest vote first, lexical order within.

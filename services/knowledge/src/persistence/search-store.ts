@@ -16,6 +16,8 @@ export interface ScoredRow extends RankedRow {
   category: string | null;
   fts: number;
   title: number;
+  /** Full-text score of the ticket's first (summary) line alone; 0 when not asked for. */
+  head: number;
 }
 
 export interface HitRow {
@@ -90,24 +92,29 @@ export class SearchStore {
   /**
    * Full-text scores of every candidate in one pass: any ticket word may match (OR), weighted
    * title/headings/body, cover density (`fts`), and the same on the title-weight lexemes alone, i.e. title +
-   * category vocabulary (`title`: what the page is about). Candidates are one client's documents plus the
+   * category vocabulary (`title`: what the page is about), and optionally the same full-text score for the
+   * ticket's summary line alone (`head`), all in one pass over the candidates. Candidates are one client's documents plus the
    * global ones, so returning all of them (with their category, for the category vote) stays small.
    */
-  async rank(sql: Sql, scope: SearchScope, text: string, extraWords: string[]): Promise<ScoredRow[]> {
-    const rows = await sql.query<{ scope_key: string; doc_id: string; category: string | null; fts: number; title: number }>(
+  async rank(sql: Sql, scope: SearchScope, text: string, extraWords: string[], headText: string | null = null): Promise<ScoredRow[]> {
+    const rows = await sql.query<{ scope_key: string; doc_id: string; category: string | null; fts: number; title: number; head: number }>(
       `WITH q AS (
          SELECT to_tsquery('simple', coalesce((
            SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ')
-             FROM unnest(to_tsvector('english', $3::text || ' ' || array_to_string($4::text[], ' ')))), '')) AS tsq
+             FROM unnest(to_tsvector('english', $3::text || ' ' || array_to_string($4::text[], ' ')))), '')) AS tsq,
+                to_tsquery('simple', coalesce((
+           SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ')
+             FROM unnest(to_tsvector('english', coalesce($7::text, '') || ' ' || CASE WHEN $7::text IS NULL THEN '' ELSE array_to_string($4::text[], ' ') END))), '')) AS hq
        ),
        cand AS MATERIALIZED (${candidates(this.s)}),
        v AS (SELECT cand.scope_key, cand.doc_id, cand.category, cand.tsv, ts_filter(cand.tsv, '{a}') AS head FROM cand)
        SELECT v.scope_key, v.doc_id, v.category,
               CASE WHEN v.tsv @@ q.tsq THEN ts_rank_cd($5::float4[], v.tsv, q.tsq, $6::int) ELSE 0 END::float8 AS fts,
-              CASE WHEN v.head @@ q.tsq THEN ts_rank_cd($5::float4[], v.head, q.tsq, $6::int) ELSE 0 END::float8 AS title
+              CASE WHEN v.head @@ q.tsq THEN ts_rank_cd($5::float4[], v.head, q.tsq, $6::int) ELSE 0 END::float8 AS title,
+              CASE WHEN v.tsv @@ q.hq THEN ts_rank_cd($5::float4[], v.tsv, q.hq, $6::int) ELSE 0 END::float8 AS head
          FROM v, q`,
-      [scope.clientIdentifier, scope.category, text, extraWords, this.tuning.weights, this.tuning.normalization]);
-    return rows.map((r) => ({ scopeKey: r.scope_key, docId: r.doc_id, category: r.category, fts: Number(r.fts), title: Number(r.title) }));
+      [scope.clientIdentifier, scope.category, text, extraWords, this.tuning.weights, this.tuning.normalization, headText]);
+    return rows.map((r) => ({ scopeKey: r.scope_key, docId: r.doc_id, category: r.category, fts: Number(r.fts), title: Number(r.title), head: Number(r.head) }));
   }
 
   /** Trigram ranking: how well the title and headings appear in the ticket, tolerant of misspellings. */

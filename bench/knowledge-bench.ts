@@ -4,10 +4,12 @@
  *     IT Glue / Hudu / Confluence adapters; then POST /admin/docs/generate puts 10,000 runbooks in the sandbox
  *     IT Glue (the generator spreads them over the IT Glue organisations it knows: the MSP and its IT Glue
  *     clients), timed as a full sync through the IT Glue adapter, then an incremental sync after editing a
- *     few documents (only those are written).
+ *     few documents (only those are written). The same for Hudu and Confluence with a smaller generated corpus
+ *     (KNOWLEDGE_BENCH_OTHER_DOCS, default 2,000) over their clients, through their own adapters.
  *  2. 10,000 documents across 200 clients (the sandbox knows 5 clients, so these are generated into a
  *     Markdown folder and synced through the Markdown-folder source): lookup latency on the event path
- *     (resolution from the index) and text search latency, p50/p95/p99.
+ *     (resolution from the index) and text search latency, p50/p95/p99, one at a time and with
+ *     KNOWLEDGE_BENCH_CONCURRENCY (default 16) callers at once (the request/reply path's load).
  * Last line: RESULT {json}.
  */
 import { spawn, ChildProcess } from 'node:child_process';
@@ -65,6 +67,22 @@ async function freshApp(pool: Pool, schema: string, sources: () => DocsSource[])
   return createKnowledgeApp({ db, schema, sources, clock: fixedClock('2026-11-30T15:00:00Z'), policy: DEFAULT_STALENESS, sync: { concurrency: 4 } });
 }
 
+/** Edits `count` documents of one client in the sandbox docs system, then times an incremental sync (only those should be written). */
+async function editThenSync(url: string, app: KnowledgeApp, system: 'itglue' | 'hudu' | 'confluence', client: string, count: number) {
+  const listed = await (await fetch(`${url}/admin/docs/${system}/documents?clientIdentifier=${client}`)).json() as Array<{ id: number | string }>;
+  const edit = listed.slice(0, count);
+  for (const d of edit) {
+    const r = await fetch(`${url}/admin/docs/${system}/documents`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'upsert', id: Number(d.id), clientIdentifier: client, markdown: `---\ntitle: "Edited ${d.id}"\ncategory: printer\nupdated: "2026-11-29"\n---\n\n# Edited ${d.id}\n\n## Steps\nNew text.\n` }),
+    });
+    if (!r.ok) throw new Error(`edit failed: ${r.status} ${await r.text()}`);
+  }
+  const t0 = performance.now();
+  const inc = await app.sync.syncAll('incremental');
+  return { edited: edit.length, fetched: total(inc, 'fetched'), upserted: total(inc, 'upserted'), deleted: total(inc, 'deleted'), ms: Math.round(performance.now() - t0) };
+}
+
 const total = (rs: SyncReport[], k: 'fetched' | 'upserted' | 'unchanged' | 'deleted') => rs.reduce((n, r) => n + r[k], 0);
 
 async function main(): Promise<void> {
@@ -106,20 +124,28 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const idle = await itg.sync.syncAll('incremental');
     result.itglue_incremental_nochange = { fetched: total(idle, 'fetched'), upserted: total(idle, 'upserted'), ms: Math.round(performance.now() - t0) };
-    const listed = await (await fetch(`${sandbox.url}/admin/docs/itglue/documents?clientIdentifier=ContosoDental`)).json() as unknown;
-    const ids = (Array.isArray(listed) ? listed : (listed as { documents?: unknown[] }).documents ?? []) as Array<{ id: number | string; origin?: string }>;
-    const edit = ids.slice(0, 5);
-    for (const d of edit) {
-      const r = await fetch(`${sandbox.url}/admin/docs/itglue/documents`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ action: 'upsert', id: Number(d.id), clientIdentifier: 'ContosoDental', markdown: `---\ntitle: "Edited ${d.id}"\ncategory: printer\nupdated: "2026-11-29"\n---\n\n# Edited ${d.id}\n\n## Steps\nNew text.\n` }),
-      });
-      if (!r.ok) throw new Error(`edit failed: ${r.status} ${await r.text()}`);
+    result.itglue_incremental_after_edits = await editThenSync(sandbox.url, itg, 'itglue', 'ContosoDental', 5);
+    console.log(`incremental: nothing changed → ${JSON.stringify(result.itglue_incremental_nochange)}; 5 edits → ${JSON.stringify(result.itglue_incremental_after_edits)}`);
+
+    // ---- 1b. the same through Hudu and Confluence: a generated corpus for their clients, full then incremental
+    const otherCount = Number(process.env.KNOWLEDGE_BENCH_OTHER_DOCS ?? 2000);
+    for (const system of ['hudu', 'confluence'] as const) {
+      const clientsOf = registry.clients().filter((c) => c.docs.system === system).map((c) => c.identifier);
+      if (!clientsOf.length) continue;
+      const g = await fetch(`${sandbox.url}/admin/docs/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ system, count: otherCount, clients: clientsOf }) });
+      if (!g.ok) throw new Error(`generate ${system} failed: ${g.status} ${await g.text()}`);
+      const sysSchema = `knowledge_bench_${system}_${run}`;
+      schemas.push(sysSchema);
+      const app = await freshApp(pool, sysSchema, () => registrySources(registry).filter((s) => s.system === system));
+      t0 = performance.now();
+      const reports = await app.sync.syncAll('full');
+      const seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
+      if (!reports.every((r) => r.ok)) throw new Error(`${system} full sync failed: ${reports.map((r) => r.error).join('; ')}`);
+      const [{ n }] = (await pool.query(`SELECT count(*)::int AS n FROM "${sysSchema}".document`)).rows;
+      const incremental = await editThenSync(sandbox.url, app, system, clientsOf[0]!, 3);
+      result[`${system}_sync`] = { clients: clientsOf, documents: n, full_sync_seconds: seconds, incremental_after_edits: incremental };
+      console.log(`${system} full sync: ${n} documents in ${seconds} s (${clientsOf.join(', ')}); 3 edits → ${JSON.stringify(incremental)}`);
     }
-    t0 = performance.now();
-    const inc = await itg.sync.syncAll('incremental');
-    result.itglue_incremental_after_edits = { edited: edit.length, fetched: total(inc, 'fetched'), upserted: total(inc, 'upserted'), deleted: total(inc, 'deleted'), ms: Math.round(performance.now() - t0) };
-    console.log(`incremental: nothing changed → ${JSON.stringify(result.itglue_incremental_nochange)}; ${edit.length} edits → ${JSON.stringify(result.itglue_incremental_after_edits)}`);
 
     // ---- 2. 10,000 documents across 200 clients: lookups and search
     const clients = Array.from({ length: 200 }, (_, c) => c + 1);
@@ -165,17 +191,32 @@ async function main(): Promise<void> {
       await many.search.search({ clientIdentifier: client, query: `my ${WORDS[k % WORDS.length]} and ${WORDS[(k * 7) % WORDS.length]} stopped working after the update, please help`, limit: 5 });
       search.push(performance.now() - s);
     }
+    // Request/reply as the executor and escalation summaries use it: many callers at once.
+    const concurrency = Number(process.env.KNOWLEDGE_BENCH_CONCURRENCY ?? 16);
+    const concurrent: number[] = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      for (let k = next++; k < 800; k = next++) {
+        const s = performance.now();
+        await many.search.search({ clientIdentifier: `Client${1 + ((k * 29) % 200)}`, query: `${WORDS[(k * 3) % WORDS.length]} not working since this morning\nthe ${WORDS[(k * 11) % WORDS.length]} shows an error`, limit: 5 }, 'rpc');
+        concurrent.push(performance.now() - s);
+      }
+    }));
+    result.search_concurrent_ms = { concurrency, n: concurrent.length, p50: pct(concurrent, 50), p95: pct(concurrent, 95), p99: pct(concurrent, 99) };
     result.lookup_ms = { n: lookup.length, p50: pct(lookup, 50), p95: pct(lookup, 95), p99: pct(lookup, 99) };
     result.search_ms = { n: search.length, p50: pct(search, 50), p95: pct(search, 95), p99: pct(search, 99) };
-    console.log(`200 clients / ${result.markdown_200_clients_documents} docs: lookup ${JSON.stringify(result.lookup_ms)}, search ${JSON.stringify(result.search_ms)}`);
+    console.log(`200 clients / ${result.markdown_200_clients_documents} docs: lookup ${JSON.stringify(result.lookup_ms)}, search ${JSON.stringify(result.search_ms)}, search with ${JSON.stringify(result.search_concurrent_ms)}`);
 
     const fullOk = (result.itglue_full_sync_seconds as number) < 60 && indexed >= 10_000;
-    const incOk = (result.itglue_incremental_after_edits as { upserted: number }).upserted === edit.length
+    const others = ['hudu_sync', 'confluence_sync'].map((k) => result[k] as { incremental_after_edits: { edited: number; upserted: number } } | undefined);
+    const incOk = (result.itglue_incremental_after_edits as { upserted: number }).upserted === 5
+      && others.every((o) => !o || o.incremental_after_edits.upserted === o.incremental_after_edits.edited)
       && (result.itglue_incremental_nochange as { upserted: number }).upserted === 0;
     console.log(`RESULT ${JSON.stringify({
       lookup_p99_ms: (result.lookup_ms as { p99: number }).p99, search_p99_ms: (result.search_ms as { p99: number }).p99,
+      search_concurrent_p99_ms: (result.search_concurrent_ms as { p99: number }).p99,
       full_sync_10k_seconds: result.itglue_full_sync_seconds, full_sync_documents: indexed,
-      incremental_upserted_after_edits: (result.itglue_incremental_after_edits as { upserted: number }).upserted, incremental_edits: edit.length,
+      incremental_upserted_after_edits: (result.itglue_incremental_after_edits as { upserted: number }).upserted, incremental_edits: 5,
       pass: (result.lookup_ms as { p99: number }).p99 < 20 && fullOk && incOk, ...result,
     })}`);
   } finally {

@@ -35,6 +35,23 @@ describe('sync', () => {
     expect(row.body).not.toMatch(/<h2>|<pre>/);
   });
 
+  it('malformed HTML is cleaned to text (no markup, no script) and stays searchable', async () => {
+    const broken = '<div><p>Wombat badge printer <b>jams on <i>every</i> third label<p>Reset the <span class="x">feeder<h2>Steps</h3>'
+      + '<ul><li>Open the lid<li>Clear the path</ul></div></div></td><script>document.write("stolen")</script><style>p{color:red}</style>'
+      + '<img src=x onerror=alert(1)> &amp; &bogus; <!-- unterminated comment';
+    const keep = fake.docs;
+    fake.docs = [...keep, htmlDoc('fab-5', 'Fabrikam', 'Fabrikam - Wombat badge printer', 'printer', broken, '2026-11-26T12:00:00Z')];
+    const [r] = await t.app.sync.syncAll('full', { clientIdentifier: 'Fabrikam' });
+    expect(r).toMatchObject({ ok: true, rejected: [] });
+    const [row] = await t.pool.query(`SELECT body FROM "${t.schema}".document WHERE doc_id = 'fab-5'`).then((x) => x.rows);
+    expect(row.body).not.toMatch(/<\/?(div|p|b|i|span|ul|li|td|script|style|img)\b/i);
+    expect(row.body).not.toMatch(/stolen|color:red|onerror/);
+    expect(row.body).toContain('Clear the path');
+    expect((await t.app.search.search({ clientIdentifier: 'Fabrikam', query: 'wombat badge printer jams' }))[0]?.docId).toBe('fab-5');
+    fake.docs = keep;
+    expect((await t.app.sync.syncAll('full', { clientIdentifier: 'Fabrikam' }))[0]).toMatchObject({ ok: true, deleted: 1 });
+  });
+
   it('an incremental sync touches only what changed, and reflects deletions', async () => {
     const before = await t.app.sync.syncAll('incremental', { clientIdentifier: 'ContosoDental' });
     expect(before[0]).toMatchObject({ ok: true, mode: 'incremental', upserted: 0, deleted: 0 });
@@ -67,7 +84,10 @@ describe('sync', () => {
 
     fake.failAfter = null;
     fake.idsFailure = new Error('HTTP 500 on the id listing');
-    expect((await t.app.sync.syncAll('full', { clientIdentifier: 'Fabrikam' }))[0]).toMatchObject({ ok: false });
+    expect((await t.app.sync.syncAll('full', { clientIdentifier: 'Fabrikam' }))[0]).toMatchObject({ ok: false, upserted: 0 });
+    const [after] = await t.pool.query(`SELECT count(*)::int AS n FROM "${t.schema}".document WHERE scope_key = 'client:Fabrikam' AND body LIKE '%changed%'`).then((x) => x.rows);
+    expect(after.n).toBe(0);
+    expect(await t.app.search.search({ clientIdentifier: 'Fabrikam', query: 'Zebra label printer' })).toEqual(before);
     fake.idsFailure = null;
   });
 

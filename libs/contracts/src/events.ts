@@ -46,6 +46,8 @@ export const TicketPlannedV1 = z.object({
   customerMessage: z.string().nullable(),
   /** Technician-facing detail: the plan, the documents, the reasons. */
   internalNote: z.string(),
+  /** Who the ticket waits on, in plain words (the approvers asked), for the user's status updates. */
+  waitingOn: z.string().nullable().optional(),
 });
 export type TicketPlannedV1 = z.infer<typeof TicketPlannedV1>;
 

@@ -207,10 +207,11 @@ export class ExecutorService {
     return { ticketId: scope.ticketId, mspClientId: c.clientIdentifier, correlationId: c.correlationId, causationId: scope.causationId };
   }
 
-  private async planned(scope: TicketScope, c: StoredCase, state: CaseState, stage: 'proposed' | 'awaiting_verification' | 'awaiting_approval' | 'executing', customerMessage: string | null, header: string): Promise<void> {
+  private async planned(scope: TicketScope, c: StoredCase, state: CaseState, stage: 'proposed' | 'awaiting_verification' | 'awaiting_approval' | 'executing', customerMessage: string | null, header: string, waitingOn: string | null = null): Promise<void> {
     await scope.publish(Subjects.ticketPlanned, this.origin(scope, c), {
       ticket: c.context.ticket, category: c.context.category, stage, plan: state.plan.steps, customerMessage,
       internalNote: internalPlanNote(state.plan, c.context.documents, header),
+      ...(waitingOn ? { waitingOn } : {}),
     });
   }
 
@@ -240,7 +241,8 @@ export class ExecutorService {
           return { ...state, stage: 'escalated' };
         }
         const note = mailed.failures.length ? ` Approval e-mail not delivered to: ${mailed.failures.join('; ')}.` : '';
-        await this.planned(scope, c, state, 'awaiting_approval', approvalRequestMessage(approvers, state.plan), `Waiting for written approval from: ${approvers.map(name).join(', ')}.${note}`);
+        await this.planned(scope, c, state, 'awaiting_approval', approvalRequestMessage(approvers, state.plan), `Waiting for written approval from: ${approvers.map(name).join(', ')}.${note}`,
+          approvers.slice(0, 3).map(name).join(' or '));
         await scope.transition('awaiting_approval', 'written approval requested');
         return state;
       }

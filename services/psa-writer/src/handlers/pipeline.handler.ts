@@ -65,7 +65,7 @@ export class PipelineHandler {
     const kind: WaitKind | null = p.stage === 'awaiting_verification' ? 'verification' : p.stage === 'awaiting_approval' ? 'approval' : p.stage === 'executing' ? 'progress' : null;
     if (!kind) return;
     if (kind === 'progress') await this.followUps.scheduler.settle(ctx.tx, evt.ticketId, { reopen: false });
-    const detail = kind === 'progress' ? [...new Set(p.plan.map((a) => a.action.replace(/_/g, ' ')))].join(', ') || null : null;
+    const detail = kind === 'progress' ? [...new Set(p.plan.map((a) => a.action.replace(/_/g, ' ')))].join(', ') || null : p.waitingOn ?? null;
     await this.startWaiting(ctx, evt, p.ticket, kind, firstName(p.ticket.fromName), detail);
   }
 

@@ -71,6 +71,8 @@ export interface FaultRule {
   until?: number | null;
   /** Only requests whose path contains this. */
   pathContains?: string | null;
+  /** Only requests with this HTTP method (e.g. GET: reads fail while writes go through). */
+  method?: string | null;
 }
 
 export interface Faults {

@@ -51,16 +51,16 @@ export class InMemoryFaults implements Faults {
   }
 
   /** The rules that apply to this request, consuming one use of each counted rule. */
-  private take(vendor: string, path: string): ActiveRule[] {
+  private take(vendor: string, method: string, path: string): ActiveRule[] {
     this.expire();
-    const hit = this.rules.filter((r) => r.vendor === vendor && (!r.pathContains || path.includes(r.pathContains)));
+    const hit = this.rules.filter((r) => r.vendor === vendor && (!r.pathContains || path.includes(r.pathContains)) && (!r.method || r.method.toUpperCase() === method.toUpperCase()));
     for (const r of hit) if (r.count != null) r.count -= 1;
     return hit;
   }
 
   middleware(vendor: string): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
-      const hit = this.take(vendor, req.originalUrl);
+      const hit = this.take(vendor, req.method, req.originalUrl);
       if (!hit.length) return next();
       void (async () => {
         const latency = hit.filter((r) => r.kind === 'latency').reduce((a, r) => a + (r.value ?? 1000), 0);

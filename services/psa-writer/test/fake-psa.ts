@@ -1,4 +1,4 @@
-import { VendorRateLimitError, VendorUnavailableError, type CreatePsaTicket, type PsaAgreement, type PsaClient, type PsaNote, type PsaTicket, type PsaTimeEntry } from '@desk/adapters';
+import { VendorAuthError, VendorRateLimitError, VendorUnavailableError, type CreatePsaTicket, type PsaAgreement, type PsaClient, type PsaNote, type PsaTicket, type PsaTimeEntry } from '@desk/adapters';
 import type { PsaSystem } from '@desk/contracts';
 
 /**
@@ -104,8 +104,11 @@ export class FakePsa implements PsaClient {
   listMembers(): never { throw new Error('not used by psa-writer'); }
   /** The client's agreements (read through the same outage gate as every other call). */
   agreements: PsaAgreement[] = [{ id: '1', name: 'Managed Services', companyIdentifier: 'ContosoDental', coveredWork: ['password_reset', 'account_unlock', 'printer'], active: true }];
+  /** The PSA refuses the agreements endpoint (no permission for the API member). */
+  agreementsRefused = false;
   async listAgreements(companyIdentifier: string): Promise<PsaAgreement[]> {
     this.gate();
+    if (this.agreementsRefused) throw new VendorAuthError('PSA answered 403 on agreements', 'connectwise', 403);
     return this.agreements.filter((a) => a.companyIdentifier === companyIdentifier);
   }
 }

@@ -138,3 +138,20 @@ test('a security escalation goes to the Security board at priority 1 with a full
   expect(pages.map((p) => p.channel).sort()).toEqual(['teams', 'webhook']);
   expect(pages[0]!.body).not.toContain(secretRef);
 }, 60_000);
+
+test('agreements the PSA refuses to list: the time entry is still logged, as the desk\'s own unbilled work, and nothing fails', async () => {
+  psa.agreementsRefused = true;
+  try {
+    const ticketId = randomUUID();
+    const t = { ...ticket('Printer jam at reception'), clientIdentifier: 'AlderBrooksCPA' };
+    const origin = { ticketId, mspClientId: 'AlderBrooksCPA', correlationId: ticketId };
+    await desk.core.uow.run((ctx) => ctx.publish(Subjects.ticketTriaged, origin, { ticket: t, triage: { ...triage, clientIdentifier: 'AlderBrooksCPA' } }));
+    await desk.core.uow.run((ctx) => ctx.publish(Subjects.ticketResolved, origin, { ticket: t, category: 'printer', actions: ['clear_print_queue'], evidence: [], customerMessage: 'Cleared.', internalNote: 'ok', handlingSeconds: 30 }));
+    const psaId = await waitFor(() => psaIdOf(ticketId), 20_000, 'PSA ticket');
+    await waitFor(async () => (await pending()) === 0 && psa.tickets.get(psaId)!.status === 'Resolved', 20_000, 'writes drained');
+    expect(psa.tickets.get(psaId)!.times).toEqual([expect.objectContaining({ billable: false, agreementId: null, workType: 'Automation', notes: expect.stringContaining('agreements unreadable') })]);
+    expect(await query(`SELECT kind FROM "${schema}".psa_write WHERE ticket_id = $1 AND status = 'failed'`, [ticketId])).toEqual([]);
+  } finally {
+    psa.agreementsRefused = false;
+  }
+}, 60_000);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AdapterRegistry, ClientConfig, PsaClient } from '@desk/adapters';
+import { VendorAuthError, VendorNotFoundError, VendorRequestError, type AdapterRegistry, type ClientConfig, type PsaClient } from '@desk/adapters';
 import type { PsaTicketRef, TicketEscalatedV1 } from '@desk/contracts';
 import type { CoverageInput, WriteOp } from '../domain/write-plan';
 import { timeBilling, type CoverageDecision, type WorkTypes } from '../agreements/coverage';
@@ -70,7 +70,8 @@ export class PsaWriteExecutor {
     if (op.kind === 'create_ticket') return this.create(row, client, op);
     if (op.kind === 'coverage_check') {
       await this.limiter.bucket(client.psa).take();
-      const d = await opts.coverage(client.identifier, op.coverage);
+      const d = await this.coverage(opts, client, op.coverage);
+      if (!d) return { detail: 'the PSA refused to list the agreements: scope not checked' };
       if (d.kind !== 'out_of_scope') return { detail: `${d.kind}: ${d.reason}` };
       return { detail: `out of scope: ${d.reason}`, escalation: outOfScopeEscalation(op.ticket, op.coverage.category, op.priorityLevel, d) };
     }
@@ -114,15 +115,30 @@ export class PsaWriteExecutor {
         const start = new Date(end.getTime() - seconds * 1000);
         const hours = Math.round((seconds / 3600) * 10000) / 10000;
         // Queued before agreement coverage was decided here: logged as the desk's own (covered) work type.
-        const billing = op.coverage
-          ? timeBilling(await opts.coverage(client.identifier, op.coverage), opts.workTypes)
-          : { agreementId: null, billable: false, workType: opts.workTypes.covered, note: 'not billed' };
+        const decision = op.coverage ? await this.coverage(opts, client, op.coverage) : null;
+        const billing = decision
+          ? timeBilling(decision, opts.workTypes)
+          : { agreementId: null, billable: false, workType: opts.workTypes.covered, note: op.coverage ? 'agreements unreadable: not billed' : 'not billed' };
         const entry = await (await this.psa(client)).addTimeEntry(id, {
           memberIdentifier: opts.agent, start: start.toISOString(), end: end.toISOString(), hours, workType: billing.workType, billable: billing.billable,
           agreementId: billing.agreementId, notes: `${op.notes}; handling time ${Math.round(op.seconds)} s; ${billing.note}`,
         });
         return { detail: `time entry ${entry.id} (${billing.billable ? 'billable' : billing.agreementId ? `agreement ${billing.agreementId}` : 'not billed'})` };
       }
+    }
+  }
+
+  /**
+   * The coverage decision, or null when the PSA refuses to list the agreements for good (no permission, no
+   * such endpoint): the time entry is then logged as the desk's own unbilled work rather than lost, and no
+   * client is billed without evidence. An outage or a rate limit still retries the write.
+   */
+  private async coverage(opts: RunOptions, client: ClientConfig, input: CoverageInput): Promise<CoverageDecision | null> {
+    try {
+      return await opts.coverage(client.identifier, input);
+    } catch (e) {
+      if (e instanceof VendorAuthError || e instanceof VendorNotFoundError || e instanceof VendorRequestError) return null;
+      throw e;
     }
   }
 

@@ -18,7 +18,7 @@ function parseFault(body: unknown): FaultRule | string {
   const durationMs = num(b.durationMs);
   return {
     vendor, kind: b.kind as FaultKind, value: num(b.value), count: num(b.count) ?? null,
-    until: num(b.until) ?? (durationMs !== undefined ? Date.now() + durationMs : null), pathContains: str(b.pathContains) ?? null, method: str(b.method) ?? null,
+    until: num(b.until) ?? (durationMs !== undefined ? Date.now() + durationMs : null), pathContains: str(b.pathContains) ?? null, method: str(b.method) ?? null, skip: num(b.skip) ?? null,
   };
 }
 

@@ -73,6 +73,8 @@ export interface FaultRule {
   pathContains?: string | null;
   /** Only requests with this HTTP method (e.g. GET: reads fail while writes go through). */
   method?: string | null;
+  /** Let the first N matching requests through untouched, then apply (e.g. the caller's own read passes, a later check fails). */
+  skip?: number | null;
 }
 
 export interface Faults {

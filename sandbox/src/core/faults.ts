@@ -53,7 +53,13 @@ export class InMemoryFaults implements Faults {
   /** The rules that apply to this request, consuming one use of each counted rule. */
   private take(vendor: string, method: string, path: string): ActiveRule[] {
     this.expire();
-    const hit = this.rules.filter((r) => r.vendor === vendor && (!r.pathContains || path.includes(r.pathContains)) && (!r.method || r.method.toUpperCase() === method.toUpperCase()));
+    const matching = this.rules.filter((r) => r.vendor === vendor && (!r.pathContains || path.includes(r.pathContains)) && (!r.method || r.method.toUpperCase() === method.toUpperCase()));
+    // A rule still skipping lets this request through and counts it.
+    const hit = matching.filter((r) => {
+      if (!r.skip || r.skip <= 0) return true;
+      r.skip -= 1;
+      return false;
+    });
     for (const r of hit) if (r.count != null) r.count -= 1;
     return hit;
   }

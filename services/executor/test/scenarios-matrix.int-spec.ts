@@ -27,8 +27,8 @@ interface Case {
   mobile: string | null;
   /** The vendor write, as the call log shows it. */
   write: { vendor: string; method: string; pathContains: string };
-  /** A read only the verifier makes (faulted after planning: the check cannot prove the change). */
-  verifyRead?: { vendor: string; pathContains: string };
+  /** A read the verifier makes (faulted after planning, past the executor's own `skip` reads: the check cannot prove the change). */
+  verifyRead?: { vendor: string; pathContains: string; skip?: number };
   /** Endpoint work: the device that must be online. */
   device?: string;
   /** Accepted writes of the same kind the verifier adds (Refresh-SoftwareInventory after an install). */
@@ -41,7 +41,9 @@ const CASES: Case[] = [
   { action: 'unlock_account', spec: { client: 'ContosoDental', category: 'account_unlock', from: `maria.gonzalez@${C}`, summary: 'Brittany locked out', affectedUpn: `brittany.lowe@${C}` },
     mobile: '+1-555-0118', write: { vendor: 'graph', method: 'PATCH', pathContains: 'brittany.lowe' }, verifyRead: { vendor: 'graph', pathContains: 'brittany.lowe' } },
   { action: 'reenroll_mfa', spec: { client: 'ContosoDental', category: 'mfa_reenroll', from: `maria.gonzalez@${C}`, summary: 'MFA reset for Hannah', description: 'Hannah got a new iPhone (same number); Authenticator did not transfer.', affectedUpn: `hannah.price@${C}` },
-    mobile: '+1-555-0121', write: { vendor: 'graph', method: 'DELETE', pathContains: '/authentication/' } },
+    mobile: '+1-555-0121', write: { vendor: 'graph', method: 'DELETE', pathContains: '/authentication/' },
+    // The executor lists the methods once before deleting them; the verifier's lists come after.
+    verifyRead: { vendor: 'graph', pathContains: '/authentication/methods', skip: 1 } },
   { action: 'add_to_group', spec: { client: 'ContosoDental', category: 'group_membership', from: `raj.patel@${C}`, summary: 'Scan to folder', affectedUpn: `raj.patel@${C}`, entities: [ent('group', 'CDG-Scan-to-Folder')] },
     mobile: '+1-555-0111', write: { vendor: 'graph', method: 'POST', pathContains: '/members/$ref' }, verifyRead: { vendor: 'graph', pathContains: 'memberOf' } },
   { action: 'add_to_distribution_list', spec: { client: 'ContosoDental', category: 'distribution_list', from: `aisha.rahman@${C}`, summary: 'Lakeview list', affectedUpn: `aisha.rahman@${C}`, entities: [ent('group', 'CDG-Lakeview-Staff')] },
@@ -129,7 +131,7 @@ describe.each(CASES)('$action', (c) => {
     it('verification cannot prove the change (the directory stops answering reads): escalated verification_failed, never resolved on hope', async () => {
       const read = c.verifyRead!;
       // Set once the plan is made and the code is out: the planner's reads are done, the verifier's are not.
-      const t = await run(c, () => admin(h, '/faults', { method: 'POST', body: { vendor: read.vendor, kind: 'server_error', value: 503, method: 'GET', pathContains: read.pathContains, durationMs: 60_000 } }));
+      const t = await run(c, () => admin(h, '/faults', { method: 'POST', body: { vendor: read.vendor, kind: 'server_error', value: 503, method: 'GET', pathContains: read.pathContains, skip: read.skip, durationMs: 60_000 } }));
       expect(await waitState(h, t.ticketId, ['resolved', 'escalated'], 45_000)).toBe('escalated');
       expect(await lastReason(h, t.ticketId)).toMatch(/^verification_failed:/);
       expect(writes(await calls(h, t.seq), c).filter((x) => x.status < 300).length).toBeGreaterThanOrEqual(1);

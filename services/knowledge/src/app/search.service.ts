@@ -28,7 +28,7 @@ const keyOf = (r: { scopeKey: string; docId: string }) => `${r.scopeKey}\u0000${
  */
 export class SearchService {
   /** RRF weight of each ranked list (tuned on the labelled query set, see scripts/eval-knowledge.ts). */
-  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 0.5, model: 0.5 };
+  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 1, model: 0.5 };
   /** Trained category models by the example ids they leave out ('' = none), with the example version they saw. */
   private readonly models = new Map<string, { model: Promise<CategoryModel>; version: number; at: number }>();
   /** Retrain at least this often even without local adds (another replica may have added examples). */
@@ -39,7 +39,7 @@ export class SearchService {
     private readonly store: SearchStore,
     private readonly embedder: Embedder | null = null,
     private readonly metrics: KnowledgeMetrics = noMetrics,
-    private readonly opts: SearchOptions = { depth: 30, rrfK: 60 },
+    readonly opts: SearchOptions = { depth: 30, rrfK: 60 },
     private readonly examples: ExampleStore | null = null,
   ) {}
 

@@ -90,16 +90,19 @@ try {
     // CPU spent until every ticket had its first note includes the rest of their journey started meanwhile
     // (knowledge, executor, verifier, further PSA writes): the desk's whole cost per ticket, as in production.
     const phaseS = (phaseEnded - phaseStarted) / 1000;
-    const c = cpuReport(CpuMeter.diff(cpu0, cpu1), t.tickets, phaseS);
-    const marginal = ((c.per_ticket_ms * t.tickets) / 1000 - idleRate * phaseS) / Math.max(1, t.tickets) * 1000;
-    Object.assign(result, { cpu_ms_per_ticket: marginal, cpu_ceiling_tickets_per_s: marginal > 0 ? ((c.cores - idleRate) * 1000) / marginal : null });
-    say(`cpu: ${fmt(c.per_ticket_ms)} ms per ticket in all, ${fmt(marginal)} ms beyond the background → at most ${fmt(result.cpu_ceiling_tickets_per_s)} tickets/s on ${c.cores} idle cores`);
+    // Every created ticket was being worked on during the phase (an incomplete run included), so CPU is per
+    // created ticket; a background still busy with the warm-up can exceed a short run's average (then n/a).
+    const c = cpuReport(CpuMeter.diff(cpu0, cpu1), t.created, phaseS);
+    const marginal = ((c.per_ticket_ms * t.created) / 1000 - idleRate * phaseS) / Math.max(1, t.created) * 1000;
+    const perTicket = marginal > 0 ? marginal : c.per_ticket_ms;
+    Object.assign(result, { cpu_ms_per_ticket: perTicket, cpu_ceiling_tickets_per_s: ((c.cores - (marginal > 0 ? idleRate : 0)) * 1000) / perTicket });
+    say(`cpu: ${fmt(c.per_ticket_ms)} ms per created ticket in all, ${marginal > 0 ? fmt(marginal) : 'n/a'} ms beyond the background → at most ${fmt(result.cpu_ceiling_tickets_per_s)} tickets/s on ${c.cores} idle cores`);
     say(`  the desk used ${fmt(c.desk_busy_share * 100, 0)} % of the cores during the run, the whole machine ${fmt((c.machine_busy_share ?? NaN) * 100, 0)} %`);
     for (const r of c.rows) say(`  ${r.process.padEnd(12)} ${fmt(r.cpu_s)} s  ${fmt(r.per_ticket_ms, 2)} ms/ticket`);
     say('handler and vendor-call time (mean, from /metrics):');
     for (const d of durations(m0, m1).slice(0, 14)) say(`  ${d.what.padEnd(60)} n=${String(d.n).padStart(6)}  ${fmt(d.mean_ms)} ms`);
-    say('vendor calls per ticket (sandbox call log, whole journeys so far):');
-    for (const m of (await callMix(desk, seq0)).slice(0, 16)) say(`  ${m.what.padEnd(60)} ${fmt(m.n / Math.max(1, t.tickets), 2)}`);
+    say('vendor calls per created ticket (sandbox call log, whole journeys so far):');
+    for (const m of (await callMix(desk, seq0)).slice(0, 16)) say(`  ${m.what.padEnd(60)} ${fmt(m.n / Math.max(1, t.created), 2)}`);
     if (!opts['no-breakdown']) {
       say('where the time goes, webhook → first note (ms):');
       for (const b of await stageBreakdown(desk, t.ids)) {

@@ -72,9 +72,16 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
   private lagTimer: NodeJS.Timeout | null = null;
   private draining = false;
   private started = false;
+  /**
+   * Handler transactions of all consumers together, below the pool size: each holds a connection from start
+   * to commit, and without this bound the consumers' queue inside the pool would starve the service's own
+   * workers (drainers, pollers, HTTP) of connections. Two are left for them.
+   */
+  private readonly transactions: Semaphore;
 
   constructor(private readonly core: PlatformCore) {
     super();
+    this.transactions = new Semaphore(Math.max(1, core.env.DB_POOL_SIZE - 2));
   }
 
   on(): never {
@@ -240,6 +247,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
       const keepAlive = setInterval(() => m.working(), Math.max(500, Math.floor(core.env.DESK_ACK_WAIT_MS / 3)));
       let outcome = 'ok';
       try {
+        await this.transactions.acquire();
         const ctx = await inTransaction(core.ds, async (tx) => {
           const fresh = (await tx.query(
             `INSERT INTO ${qualified(core.schema, 'processed_event')} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
@@ -249,7 +257,7 @@ export class JetStreamTransport extends Server implements CustomTransportStrateg
           const c = new DeskContext(tx, core.deps, core.log.child({ subject: b.subject, event_id: envelope.eventId }), envelope, deliveries, b.subject, b.durable);
           await invoke(handler, envelope, c);
           return c;
-        });
+        }).finally(() => this.transactions.release());
         clearInterval(keepAlive);
         m.ack();
         if (ctx) {

@@ -104,6 +104,17 @@ describe('accepted deliveries', () => {
     const bySubject = await http.post('/inbound/email').set('content-type', 'message/rfc822').send(rfc822({
       from: 'kevin.oneil@contoso-dental.example', subject: 'RE: Ticket #88123 VPN drops every hour', body: 'Fixed now, thanks', messageId: `<${randomUUID()}@x>` }));
     expect(bySubject.body).toMatchObject({ outcome: 'reply', ticketId: id });
+
+    // Another client's sender naming the same number opens a ticket of their own: numbers never cross clients.
+    const foreign = await http.post('/inbound/email').set('content-type', 'message/rfc822').send(rfc822({
+      from: 'ops@tailspin-mfg.example', subject: 'RE: Ticket #88123 approved', body: 'Approved', messageId: `<${randomUUID()}@x>` }));
+    expect(foreign.status).toBe(201);
+    expect(foreign.body.ticketId).not.toBe(id);
+    // An unknown sender naming it threads nowhere either.
+    const unknown = await http.post('/inbound/email').set('content-type', 'message/rfc822').send(rfc822({
+      from: 'someone@elsewhere.example', subject: 'RE: Ticket #88123', body: 'Approved', messageId: `<${randomUUID()}@x>` }));
+    expect(unknown.body.ticketId).not.toBe(id);
+    expect(unknown.body.outcome).not.toBe('reply');
   });
 
   test('auto-replies are stored for audit but start nothing', async () => {

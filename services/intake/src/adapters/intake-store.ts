@@ -86,10 +86,15 @@ export const IntakeStore = {
     return rows[0] ? toLink(rows[0]) : null;
   },
 
-  async linkByPsaNumber(tx: EntityManager, numbers: string[]): Promise<LinkRow | null> {
-    if (numbers.length === 0) return null;
+  /**
+   * A ticket number is short and guessable, and every client's PSA counts from 1: it threads a message only
+   * onto a ticket of the sender's own client(s). No known client, no threading by number.
+   */
+  async linkByPsaNumber(tx: EntityManager, numbers: string[], clientIdentifiers: string[]): Promise<LinkRow | null> {
+    if (numbers.length === 0 || clientIdentifiers.length === 0) return null;
     const rows: LinkDb[] = await tx.query(
-      `SELECT * FROM ticket_link WHERE psa_number = ANY($1) OR psa_ticket_id = ANY($1) ORDER BY created_at DESC LIMIT 1`, [numbers]);
+      `SELECT * FROM ticket_link WHERE (psa_number = ANY($1) OR psa_ticket_id = ANY($1)) AND client_identifier = ANY($2)
+       ORDER BY created_at DESC LIMIT 1`, [numbers, clientIdentifiers]);
     return rows[0] ? toLink(rows[0]) : null;
   },
 

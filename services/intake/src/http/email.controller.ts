@@ -52,7 +52,7 @@ export class EmailController {
           const link = await IntakeStore.linkByTicket(ctx.tx, id.toLowerCase());
           if (link) return link;
         }
-        return IntakeStore.linkByPsaNumber(ctx.tx, mail.ticketNumbers);
+        return IntakeStore.linkByPsaNumber(ctx.tx, mail.ticketNumbers, client ? [client] : []);
       });
       if (thread) {
         const accepted = await this.deliveries.reply({ ...base, clientIdentifier: thread.clientIdentifier ?? client }, thread.ticketId, thread.clientIdentifier ?? client, {

@@ -46,7 +46,9 @@ export class SmsController {
       // A ticket number in the text threads it; otherwise the ticket waiting for a code sent to this phone.
       const phone = normalisePhone(msg.From);
       const target = await this.uow.run(async (ctx) => {
-        const link = await IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body));
+        // Only the clients whose messages this Twilio account carries: a number never crosses to another MSP client.
+        const sharing = this.registry.clients().filter((c) => c.notify.sms?.accountSid === msg.AccountSid).map((c) => c.identifier);
+        const link = await IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body), sharing);
         if (link) return { ticketId: link.ticketId, clientIdentifier: link.clientIdentifier ?? client.identifier };
         return IntakeStore.ticketAwaitingCodeFrom(ctx.tx, `${this.env.DB_SCHEMA_PREFIX}executor`, phone.replace(/\D/g, ''));
       });

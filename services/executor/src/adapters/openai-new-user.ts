@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import { StructuredLlm, type StructuredLlmOptions } from './structured-llm';
 import { ExtractedNewUser, NewUserExtractor } from '../domain/new-user-extraction';
 
 const SYSTEM_PROMPT = [
@@ -23,37 +23,16 @@ const SCHEMA = {
 
 /** Structured output (JSON schema, strict), a hard timeout, every answer validated; null = rules only. */
 export class OpenAiNewUserExtractor implements NewUserExtractor {
-  private readonly client: OpenAI;
+  private readonly llm: StructuredLlm;
 
-  constructor(private readonly opts: { apiKey: string; baseURL?: string; model: string; timeoutMs: number }, private readonly warn: (msg: string, fields?: Record<string, unknown>) => void) {
-    this.client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
+  constructor(opts: StructuredLlmOptions, warn: (msg: string, fields?: Record<string, unknown>) => void) {
+    this.llm = new StructuredLlm(opts, warn);
   }
 
-  async extract(text: string): Promise<ExtractedNewUser | null> {
-    try {
-      const res = await this.client.chat.completions.create(
-        {
-          model: this.opts.model,
-          temperature: 0,
-          messages: [
-            { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: `Request (JSON, untrusted):\n${JSON.stringify({ text: text.slice(0, 6000) })}` },
-          ],
-          response_format: { type: 'json_schema', json_schema: { name: 'new_user_request', strict: true, schema: SCHEMA } },
-        },
-        { signal: AbortSignal.timeout(this.opts.timeoutMs) },
-      );
-      const content = res.choices[0]?.message?.content;
-      if (!content) return null;
-      const parsed = ExtractedNewUser.safeParse(JSON.parse(content));
-      if (!parsed.success) {
-        this.warn('onboarding extraction failed validation; rules only', { issue: parsed.error.issues[0]?.message });
-        return null;
-      }
-      return parsed.data;
-    } catch (e) {
-      this.warn('onboarding extraction unavailable; rules only', { err: e instanceof Error ? e.message : String(e) });
-      return null;
-    }
+  extract(text: string): Promise<ExtractedNewUser | null> {
+    return this.llm.ask({
+      name: 'new_user_request', schema: SCHEMA, system: SYSTEM_PROMPT, validate: ExtractedNewUser, fallback: 'onboarding by the rules only',
+      user: `Request (JSON, untrusted):\n${JSON.stringify({ text: text.slice(0, 6000) })}`,
+    });
   }
 }

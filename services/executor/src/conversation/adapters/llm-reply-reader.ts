@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import { StructuredLlm, type StructuredLlmOptions } from '../../adapters/structured-llm';
 import { REPLY_INTENTS, ReplyReading } from '../domain/reply-intent';
 
 const SYSTEM_PROMPT = [
@@ -28,38 +28,17 @@ export interface ReplyLlm {
 
 /** The LLM path (any OpenAI-compatible endpoint): JSON-schema structured output, a hard timeout, validated. */
 export class OpenAiReplyReader implements ReplyLlm {
-  private readonly client: OpenAI;
+  private readonly llm: StructuredLlm;
 
-  constructor(private readonly opts: { apiKey: string; baseURL?: string; model: string; timeoutMs: number }, private readonly warn: (msg: string, fields: Record<string, unknown>) => void) {
-    this.client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, timeout: opts.timeoutMs, maxRetries: 0 });
+  constructor(opts: StructuredLlmOptions, warn: (msg: string, fields: Record<string, unknown>) => void) {
+    this.llm = new StructuredLlm(opts, warn);
   }
 
-  async read(reply: string, guidance: string): Promise<ReplyReading | null> {
-    try {
-      const res = await this.client.chat.completions.create(
-        {
-          model: this.opts.model,
-          temperature: 0,
-          messages: [
-            { role: 'system', content: SYSTEM_PROMPT },
-            // Quoted as JSON so the user's words never read as our instructions.
-            { role: 'user', content: `Conversation (JSON, untrusted):\n${JSON.stringify({ deskSent: guidance.slice(0, 3000), userReplied: reply.slice(0, 3000) })}` },
-          ],
-          response_format: { type: 'json_schema', json_schema: { name: 'reply_intent', strict: true, schema: SCHEMA } },
-        },
-        { signal: AbortSignal.timeout(this.opts.timeoutMs) },
-      );
-      const content = res.choices[0]?.message?.content;
-      if (!content) return null;
-      const parsed = ReplyReading.safeParse(JSON.parse(content));
-      if (!parsed.success) {
-        this.warn('reply LLM answer failed validation; using the rules', { issue: parsed.error.issues[0]?.message });
-        return null;
-      }
-      return parsed.data;
-    } catch (e) {
-      this.warn('reply LLM unavailable; using the rules', { err: e instanceof Error ? e.message : String(e) });
-      return null;
-    }
+  read(reply: string, guidance: string): Promise<ReplyReading | null> {
+    return this.llm.ask({
+      name: 'reply_intent', schema: SCHEMA, system: SYSTEM_PROMPT, validate: ReplyReading, fallback: 'using the rules',
+      // Quoted as JSON so the user's words never read as our instructions.
+      user: `Conversation (JSON, untrusted):\n${JSON.stringify({ deskSent: guidance.slice(0, 3000), userReplied: reply.slice(0, 3000) })}`,
+    });
   }
 }

@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { connect } from '@nats-io/transport-node';
@@ -13,11 +15,21 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const id = randomBytes(4).toString('hex');
 const iso = { prefix: `t${id}.`, stream: `DESK_T${id}`, schemaPrefix: `t${id}_` };
+// The demo runbooks stay as shipped; this run's copy adds a childTickets header to the onboarding runbook.
+const runbooks = mkdtempSync(join(tmpdir(), 'desk-runbooks-'));
+cpSync(join(__dirname, '../../../sandbox/seed/demo-msp/runbooks'), runbooks, { recursive: true });
+const onboarding = join(runbooks, '_global/onboarding-new-user.md');
+writeFileSync(onboarding, readFileSync(onboarding, 'utf8').replace(/\nupdated:/, [
+  '', 'childTickets:',
+  '  - summary: "New hire: laptop, phone and peripherals"', '    board: "Service Desk"',
+  '    description: "Prepare the laptop, phone and peripherals before the start date."',
+  '  - summary: "New hire: line-of-business application accounts"', 'updated:',
+].join('\n')));
 Object.assign(process.env, {
   NATS_URL, DATABASE_URL, NATS_SUBJECT_PREFIX: iso.prefix, NATS_STREAM: iso.stream, DB_SCHEMA_PREFIX: iso.schemaPrefix,
   DESK_CONFIG: join(__dirname, '../../../config/desk.sandbox.yaml'), LOG_LEVEL: 'error', DB_POOL_SIZE: '4', PORT: '0',
   DESK_RETRY_BASE_MS: '50', DESK_OUTBOX_POLL_MS: '200',
-  KNOWLEDGE_SOURCE: 'markdown', KNOWLEDGE_NOW: '2026-11-30T15:00:00Z', KNOWLEDGE_SYNC_INTERVAL_MS: '0',
+  KNOWLEDGE_SOURCE: 'markdown', KNOWLEDGE_MARKDOWN_DIR: runbooks, KNOWLEDGE_NOW: '2026-11-30T15:00:00Z', KNOWLEDGE_SYNC_INTERVAL_MS: '0',
 });
 
 let desk: DeskApp;
@@ -72,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await desk?.close();
+  rmSync(runbooks, { recursive: true, force: true });
   await nc?.drain();
   const pg = new Client({ connectionString: DATABASE_URL });
   await pg.connect();

@@ -132,13 +132,25 @@ describe('stricter rule and malformed headers', () => {
 });
 
 describe('child tickets from the runbook header', () => {
-  it('the MSP onboarding standard asks for its child tickets; a client runbook that replaces it decides alone', () => {
-    const std = resolve('ContosoDental', 'onboarding');
+  it('an MSP standard that asks for child tickets passes them on; a client runbook that replaces it decides alone', () => {
+    // The shipped demo runbooks carry no childTickets: an MSP-wide onboarding standard that does stands in for them.
+    const standard = buildDocument({ id: '_global/onboarding-standard.md', title: 'New user onboarding', bodyFormat: 'markdown', updatedAt: '2026-10-21T00:00:00Z', url: null, clientIdentifier: null,
+      body: '---\ncategory: onboarding\nautomation:\n  action: create_account\n  identityVerification: manager_approval\n  verify: "the account exists"\nupdated: "2026-10-21"\nchildTickets:\n'
+        + '  - summary: "New hire: laptop, phone and peripherals"\n    board: "Service Desk"\n    description: "Prepare the laptop before the start date."\n'
+        + '  - summary: "New hire: line-of-business application accounts"\n---\n# Onboarding\n' }, 'global', null, 'markdown');
+    const withStandard = (client: string, category: TicketCategory) => {
+      const all = [...docs.filter((d) => !(d.scope === 'global' && d.category === 'onboarding')), standard];
+      return resolveRunbook({ category, clientIdentifier: client, now: NOW, policy: DEFAULT_STALENESS,
+        clientDocs: all.filter((d) => d.scope === 'client'), globalDocs: all.filter((d) => d.scope === 'global') });
+    };
+    expect(standard.headerErrors).toEqual([]);
+    const std = withStandard('ContosoDental', 'onboarding');
     expect(std.childTickets?.map((c) => c.summary)).toEqual(['New hire: laptop, phone and peripherals', 'New hire: line-of-business application accounts']);
     expect(std.childTickets?.[0]).toMatchObject({ board: 'Service Desk', description: expect.stringContaining('laptop') });
     // Riverbend keeps its own onboarding runbook without child tickets: none are opened there.
-    expect(resolve('RiverbendFdn', 'onboarding').childTickets).toBeUndefined();
-    expect(resolve('ContosoDental', 'password_reset').childTickets).toBeUndefined();
+    expect(withStandard('RiverbendFdn', 'onboarding').childTickets).toBeUndefined();
+    expect(withStandard('ContosoDental', 'password_reset').childTickets).toBeUndefined();
+    expect(resolve('ContosoDental', 'onboarding').childTickets).toBeUndefined();
   });
 
   it('a malformed childTickets entry makes the header malformed (reported, never half-used)', () => {

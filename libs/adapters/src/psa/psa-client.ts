@@ -119,6 +119,11 @@ export interface PsaClient {
   listNotes(id: string): Promise<PsaNote[]>;
   addTimeEntry(id: string, entry: PsaTimeEntry): Promise<{ id: string }>;
   createChildTicket(parentId: string, input: CreatePsaTicket): Promise<PsaTicket>;
+  /**
+   * Only where creating a child is two calls (ConnectWise: create, then attachChildren): the second one on
+   * its own, so a retry after a crash between them attaches the child it finds instead of opening another.
+   */
+  attachChildTicket?(parentId: string, childId: string): Promise<void>;
   getContact(id: string): Promise<PsaContact>;
   findContactByEmail(email: string): Promise<PsaContact | null>;
   listContacts(companyIdentifier: string): Promise<PsaContact[]>;

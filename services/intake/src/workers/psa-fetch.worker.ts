@@ -169,10 +169,11 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * Whether psa-writer opened this PSA ticket (its ticket map, same database, read only), and whether the
-   * answer may still change: psa-writer is creating a ticket in this PSA right now (a pending create
-   * write) and this "added" callback is younger than INTAKE_ADDED_SETTLE_MS — its callback can arrive before
-   * psa-writer commits the link. Only then does the callback wait; every other one is handled at once.
+   * Whether psa-writer opened this PSA ticket (its ticket map, same database, read only: the desk's tickets
+   * and the child tickets it opens under them), and whether the answer may still change: psa-writer is
+   * creating a ticket or a child ticket in this PSA right now (a pending create write) and this "added"
+   * callback is younger than INTAKE_ADDED_SETTLE_MS — its callback can arrive before psa-writer commits the
+   * link. Only then does the callback wait; every other one is handled at once.
    * Absent tables (psa-writer not deployed) = not the desk's.
    */
   private async deskOrigin(tx: EntityManager, job: JobRow, psaTicketId: string): Promise<{ created: boolean; settling: boolean }> {
@@ -185,7 +186,7 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
     const rows: Array<{ created: boolean; settling: boolean }> = await tx.query(
       `SELECT EXISTS (SELECT 1 FROM ${schema}.ticket_map WHERE system = $1 AND psa_ticket_id = $2 AND created_by_desk) AS created,
               ($3 = 'added' AND (SELECT created_at FROM psa_fetch_job WHERE seq = $4) > now() - make_interval(secs => $5)
-               AND EXISTS (SELECT 1 FROM ${schema}.psa_write WHERE status = 'pending' AND kind = 'create_ticket' AND psa_system = $1)) AS settling`,
+               AND EXISTS (SELECT 1 FROM ${schema}.psa_write WHERE status = 'pending' AND kind IN ('create_ticket', 'create_child') AND psa_system = $1)) AS settling`,
       [job.system, psaTicketId, job.action, job.seq, this.env.INTAKE_ADDED_SETTLE_MS / 1000]);
     const r = rows[0]!;
     return { created: r.created, settling: !r.created && r.settling };

@@ -4,6 +4,7 @@ import type { PsaTicketRef, TicketEscalatedV1 } from '@desk/contracts';
 import type { CoverageInput, WriteOp } from '../domain/write-plan';
 import { timeBilling, type CoverageDecision, type WorkTypes } from '../agreements/coverage';
 import { outOfScopeEscalation } from '../agreements/out-of-scope';
+import { existingChild } from '../domain/child-ticket';
 import type { TicketMapRow, WriteRow } from './write-store';
 import { PsaRateLimiter } from './rate-limiter';
 
@@ -13,6 +14,11 @@ export class NotReadyError extends Error {}
 export interface WriteResult {
   /** Set by create_ticket. */
   created?: PsaTicketRef & { clientIdentifier: string };
+  /**
+   * Set by create_child (also when found already there): recorded as a ticket the desk opened, so the PSA's
+   * "added" callback for it is not taken for a new request.
+   */
+  child?: PsaTicketRef & { clientIdentifier: string };
   detail: string;
   /** The write was found already applied in the PSA (after a crash between the write and its bookkeeping). */
   alreadyThere?: boolean;
@@ -98,15 +104,20 @@ export class PsaWriteExecutor {
         return { detail: `board ${op.board}` };
       case 'create_child': {
         const psa = await this.psa(client);
+        const ref = (t: { id: string; number: string | null }) => ({ system: psa.system, id: t.id, number: t.number, clientIdentifier: client.identifier });
         if (retry) {
           const found = await psa.findTickets({ companyIdentifier: client.identifier, summaryContains: op.summary.slice(0, 60), limit: 25 });
-          const same = found.find((t) => norm(t.summary) === norm(op.summary) && t.parentId === id);
-          if (same) return { detail: `child ticket ${same.id} already created`, alreadyThere: true };
+          const same = existingChild(found, op.summary, id, typeof psa.attachChildTicket === 'function');
+          if (same?.attach) {
+            await (await this.psa(client)).attachChildTicket!(id, same.ticket.id);
+            return { detail: `child ticket ${same.ticket.id} already created, now attached under ${id}`, alreadyThere: true, child: ref(same.ticket) };
+          }
+          if (same) return { detail: `child ticket ${same.ticket.id} already created`, alreadyThere: true, child: ref(same.ticket) };
         }
         const child = await psa.createChildTicket(id, {
           companyIdentifier: client.identifier, summary: op.summary, description: op.description, contactEmail: op.contactEmail, ...(op.board ? { board: op.board } : {}),
         });
-        return { detail: `child ticket ${child.id} under ${id}` };
+        return { detail: `child ticket ${child.id} under ${id}`, child: ref(child) };
       }
       case 'time_entry': {
         const end = new Date(op.endAt);

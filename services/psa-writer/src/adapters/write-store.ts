@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { PsaSystem } from '@desk/contracts';
 import type { PlannedWrite, WriteOp } from '../domain/write-plan';
+import { stableUuid } from '../domain/stable-uuid';
 
 export interface WriteRow {
   id: string;
@@ -43,6 +44,18 @@ export const WriteStore = {
        ON CONFLICT (ticket_id) DO UPDATE SET client_identifier = COALESCE(EXCLUDED.client_identifier, ticket_map.client_identifier),
          psa_number = COALESCE(EXCLUDED.psa_number, ticket_map.psa_number)`,
       [m.ticketId, m.clientIdentifier, m.system, m.psaTicketId, m.psaNumber, createdByDesk]);
+  },
+
+  /**
+   * Records a child ticket the desk opened under a desk ticket (keyed by a uuid of its write, so a retry
+   * records it once). intake reads created_by_desk to ignore the PSA's "added" callback for it. A PSA ticket
+   * already mapped (e.g. taken in as a request before this write's bookkeeping) keeps its row.
+   */
+  async recordChild(tx: EntityManager, parentTicketId: string, writeKey: string, c: { clientIdentifier: string; system: PsaSystem; id: string; number: string | null }): Promise<void> {
+    await tx.query(
+      `INSERT INTO ticket_map (ticket_id, client_identifier, system, psa_ticket_id, psa_number, created_by_desk, parent_ticket_id) VALUES ($1,$2,$3,$4,$5,true,$6)
+       ON CONFLICT DO NOTHING`,
+      [stableUuid(`child:${writeKey}`), c.clientIdentifier, c.system, c.id, c.number, parentTicketId]);
   },
 
   async map(tx: Pick<EntityManager, 'query'>, ticketId: string): Promise<TicketMapRow | null> {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -10,15 +10,10 @@ import { currentOpening, localDate, previousClose, type WorkWindow } from '../di
 import { DISPATCH_CLOCK, DISPATCH_ENV, type Clock } from '../dispatch/tokens';
 import type { DispatchEnv } from '../dispatch/dispatch-config';
 import { buildMorningSummary, composeMorningMessage, type DigestState, type MorningSummary } from './morning-summary';
+import { stableUuid } from '../domain/stable-uuid';
 
 interface DigestRow {
   ticket_id: string; summary: string; psa_number: string | null; received_at: Date; priority_level: number; state: DigestState; detail: string | null;
-}
-
-/** A stable uuid for the chat write's lane column (one per client and day; psa_write keys rows by desk ticket). */
-function laneUuid(key: string): string {
-  const h = createHash('sha256').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
@@ -94,7 +89,7 @@ export class MorningSummaryService implements OnApplicationBootstrap, OnApplicat
       if (count > 0) {
         const msg = composeMorningMessage(summary, client.name);
         const key = `morning:${client.identifier}:${day}`;
-        await WriteStore.enqueue(tx, { eventId: randomUUID(), ticketId: laneUuid(key) }, client.identifier, null, null, [
+        await WriteStore.enqueue(tx, { eventId: randomUUID(), ticketId: stableUuid(key) }, client.identifier, null, null, [
           { key, lane: `summary:${client.identifier}`, sortAt: now.toISOString(), opIndex: 0, op: { kind: 'chat', subject: msg.subject, body: msg.body } },
         ]);
       }

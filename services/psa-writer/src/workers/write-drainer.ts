@@ -123,6 +123,7 @@ export class WriteDrainer implements OnApplicationBootstrap, OnApplicationShutdo
           await ctx.publish(Subjects.ticketPsaLinked, { ticketId: row.ticketId, mspClientId: c.clientIdentifier, correlationId: row.ticketId, causationId: row.eventId },
             { psa: { system: c.system, id: c.id, number: c.number }, system: c.system, clientIdentifier: c.clientIdentifier });
         }
+        if (result.child) await WriteStore.recordChild(ctx.tx, row.ticketId, row.idempotencyKey, result.child);
         if (result.escalation) {
           // Same transaction as the write's bookkeeping: the escalation is published exactly once.
           await ctx.publish(Subjects.ticketEscalated, { ticketId: row.ticketId, mspClientId: row.clientIdentifier, correlationId: row.ticketId, causationId: row.eventId }, result.escalation);

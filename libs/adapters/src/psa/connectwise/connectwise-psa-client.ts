@@ -155,8 +155,12 @@ export class ConnectWisePsaClient implements PsaClient {
   /** Creates the child, then attaches it with `/attachChildren` (how the vendor links parent and child). */
   async createChildTicket(parentId: string, input: CreatePsaTicket): Promise<PsaTicket> {
     const child = await this.createTicket(input);
-    await this.http.request({ method: 'POST', path: `/service/tickets/${parentId}/attachChildren`, json: { childTicketIds: [Number(child.id)] } });
+    await this.attachChildTicket(parentId, child.id);
     return { ...child, parentId };
+  }
+
+  async attachChildTicket(parentId: string, childId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/service/tickets/${parentId}/attachChildren`, json: { childTicketIds: [Number(childId)] } });
   }
 
   private toContact(c: Rec): PsaContact {

@@ -89,6 +89,11 @@ export const TriageResult = z.object({
   /** Set when this ticket was attached to an already-open one (same user + issue, or an alert storm). */
   duplicateOf: z.string().uuid().nullable().default(null),
   afterHours: z.boolean().default(false),
+  /**
+   * A thank-you or confirmation that asks for nothing (category other): the desk closes it with a short note
+   * instead of looking for a runbook.
+   */
+  housekeeping: z.boolean().default(false),
 });
 export type TriageResult = z.infer<typeof TriageResult>;
 

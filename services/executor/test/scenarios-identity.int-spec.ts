@@ -150,6 +150,24 @@ describe('install_software', () => {
   }, 60_000);
 });
 
+describe('housekeeping', () => {
+  const thanks: TicketSpec = { client: 'AlderBrooksCPA', category: 'other', from: 'olga.petrova@alderbrooks-cpa.example', summary: 'Re: [Ticket #48177] Printer not print', description: 'It is working now, thank you very much!\nOlga' };
+
+  it('a thank-you that did not thread onto its ticket is closed with a short note, nothing changed, nobody paged', async () => {
+    const seq = await lastSeq(h);
+    const evt = resolvedEvent({ ...thanks, housekeeping: true });
+    await publishEnvelope(h, evt);
+    expect([await waitState(h, evt.ticketId, ['resolved', 'escalated']), await lastReason(h, evt.ticketId)]).toEqual(['resolved', expect.stringMatching(/closed with a note/)]);
+    expect(mutations(await calls(h, seq))).toHaveLength(0);
+  }, 60_000);
+
+  it('the same text in shadow mode still goes to a technician', async () => {
+    const evt = resolvedEvent({ ...thanks, housekeeping: true, route: 'shadow' });
+    await publishEnvelope(h, evt);
+    expect(await waitState(h, evt.ticketId, ['resolved', 'escalated'])).toBe('escalated');
+  }, 60_000);
+});
+
 describe('shadow mode and audit', () => {
   it('a shadow proposal runs only after a technician approves it through the API', async () => {
     const seq = await lastSeq(h);

@@ -7,6 +7,7 @@ import { CaseContext, CaseRepository, StoredCase } from '../persistence/case-rep
 import { PgAttemptStore } from '../persistence/attempt-store';
 import { ClientDirectory, ContactRecord, lc } from '../domain/records';
 import { plan as buildPlan } from '../domain/planner';
+import { housekeepingClose } from '../domain/housekeeping';
 import type { Escalation } from '../domain/plan-types';
 import { refs } from '../domain/targets';
 import { CaseState, Effect, Step, advance, codeSent, onCodeDelivery, onReply, onTick, startCase } from '../domain/workflow';
@@ -73,6 +74,8 @@ export class ExecutorService {
     if (!client || !this.d.registry.findClient(client)) {
       return escalateTicket(scope, base, { reason: 'bad_input', reasons: ['the ticket is not tied to a known client'], security: false });
     }
+    const close = housekeepingClose(ticket, triage);
+    if (close) return this.closeHousekeeping(scope, evt, client, close);
     const requesterUpn = triage.requester.upn ?? (triage.requester.email && triage.requester.email.includes('@') ? triage.requester.email : null);
     const newUser = triage.category === 'onboarding' ? await this.readNewUser(`${ticket.summary}\n${ticket.description}`) : null;
     const named = newUser ? await this.namedPeople(client, [newUser.sameAccessAs, newUser.manager]) : [];
@@ -98,6 +101,19 @@ export class ExecutorService {
     await scope.transition('planned', decision.steps.map(describeStep).join('; ').slice(0, 500));
     const stored = await this.d.cases.get(scope.tx, evt.ticketId);
     await this.apply(scope, stored!, step);
+  }
+
+  /** A thank-you or confirmation that asks for nothing: resolved with a short note, no action, no case. */
+  private async closeHousekeeping(scope: TicketScope, evt: Envelope<RunbookResolvedV1>, client: string, close: NonNullable<ReturnType<typeof housekeepingClose>>): Promise<void> {
+    const { ticket, triage } = evt.payload;
+    await scope.audit({ actor: 'executor', action: 'plan', decision: 'close_housekeeping', why: [close.why], evidence: { category: triage.category, route: triage.route.decision } });
+    await scope.publish(Subjects.ticketResolved, { ticketId: evt.ticketId, mspClientId: client, correlationId: evt.correlationId, causationId: scope.causationId }, {
+      ticket, category: triage.category, actions: [],
+      evidence: [{ source: 'triage', detail: close.why, at: this.d.now().toISOString() }],
+      customerMessage: close.customerMessage, internalNote: close.internalNote,
+      handlingSeconds: Math.max(0, (this.d.now().getTime() - Date.parse(ticket.receivedAt)) / 1000),
+    });
+    await scope.transition('resolved', `closed with a note: ${close.why}`);
   }
 
   /** Rules first; a configured language model fills only the gaps, with values found in the text. */

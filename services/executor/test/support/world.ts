@@ -95,6 +95,8 @@ export interface TicketSpec {
   channel?: InboundTicket['channel'];
   alertDevice?: string | null;
   security?: boolean;
+  /** Triage read it as a thank-you / confirmation that asks for nothing. */
+  housekeeping?: boolean;
 }
 
 export function ticketOf(t: TicketSpec): { ticket: InboundTicket; triage: TriageResult } {
@@ -110,7 +112,7 @@ export function ticketOf(t: TicketSpec): { ticket: InboundTicket; triage: Triage
     priority: { level: 3, name: 'Priority 3 - Medium', reasons: [] },
     security: { flagged: t.security ?? false, signals: t.security ? ['test'] : [] },
     route: { decision: t.route ?? 'autonomous', reasons: [], policyMode: 'autonomous', threshold: 0.8 },
-    duplicateOf: null, afterHours: false,
+    duplicateOf: null, afterHours: false, housekeeping: t.housekeeping ?? false,
   };
   return { ticket, triage };
 }

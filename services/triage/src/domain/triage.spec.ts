@@ -15,6 +15,12 @@ describe('triage pipeline', () => {
     expect(o.transition).toBe('triaged');
   });
 
+  it('marks a thank-you that asks for nothing as housekeeping, and a request with a polite thanks not', async () => {
+    const thanks = await triageTicket(ticket({ summary: 'Re: [Ticket #48177] Printer not print', description: 'It is working now, thank you very much!\nOlga', fromEmail: 'olga.petrova@alderbrooks-cpa.example' }), id(), deps());
+    expect(thanks.result).toMatchObject({ category: 'other', housekeeping: true });
+    expect((await triageTicket(reset(), id(), deps())).result.housekeeping).toBe(false);
+  });
+
   it('is shadow by default when no policy exists (safe default)', async () => {
     const o = await triageTicket(reset(), id(), deps({ policy: parsePolicyDocument({}) }));
     expect(o.result.route).toMatchObject({ decision: 'shadow', policyMode: 'shadow' });

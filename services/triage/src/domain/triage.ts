@@ -123,11 +123,12 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
   });
   const afterHours = dir ? isAfterHours(ticket.receivedAt, dir.timezone, dir.businessHours) : false;
   const policy = effectivePolicy(deps.policy, dir?.identifier ?? null, decision.category);
+  const housekeeping = isHousekeeping(clean.summary, clean.description);
   const { route, escalation } = decideRoute({
     category: decision.category, confidence: decision.confidence, policy, badInput: clean.problem ? clean.notes.join('; ') || clean.problem : null,
     security, clientKnown: dir !== null, requesterOnFile: requester !== null, affectedResolved: resolution.affected.upn !== null,
     affectedAmbiguous: resolution.affected.ambiguous, protectedTarget: resolution.protectedTarget, afterHours,
-    housekeeping: isHousekeeping(clean.summary, clean.description),
+    housekeeping,
     offlineDevice: resolution.entities.find((e) => (e.kind === 'device') && e.ref && e.note === 'device is offline')?.ref ?? null,
     wideOutage: !isAlert && WIDE_OUTAGE_CATEGORIES.has(decision.category) && priority.reasons.includes('many users affected'),
   });
@@ -161,6 +162,7 @@ export async function triageTicket(ticket: InboundTicket, ticketId: string, deps
     route,
     duplicateOf,
     afterHours,
+    housekeeping: housekeeping && decision.category === 'other' && !security.flagged,
   };
   if (escalation && !duplicateOf) {
     return {

@@ -27,7 +27,13 @@ describe('the guidance conversation', () => {
   });
   it('a failure escalates with the reason; an unclear reply goes to a human as unclear_reply', () => {
     expect(step(state(), reply('still not working')).effect).toMatchObject({ kind: 'escalate', reason: 'other' });
-    expect(step(state(), reply('ok')).effect).toMatchObject({ kind: 'escalate', reason: 'unclear_reply' });
+    expect(step(state(), reply('It worked yesterday but today it is not working')).effect).toMatchObject({ kind: 'escalate', reason: 'unclear_reply' });
+  });
+  it('only thanks: with praise it closes, bare it keeps waiting; never an escalation', () => {
+    expect(step(state(), reply('great thank you!'))).toMatchObject({ effect: { kind: 'resolve' }, state: { status: 'resolved' } });
+    const ok = step(state(), reply('ok, thanks'));
+    expect(ok).toMatchObject({ effect: { kind: 'none' }, state: { status: 'waiting', round: 1 } });
+    expect(ok.state.turns.at(-1)).toMatchObject({ from: 'user', text: 'ok, thanks' });
   });
   it('a question the runbook answers is answered, within the round limit; then a human', () => {
     const first = step(state(), reply('Sorry, what is the guest Wi-Fi password again?'));

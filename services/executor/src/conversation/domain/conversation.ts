@@ -123,6 +123,9 @@ export function onAnswer(s: ConversationState, r: TicketReplyV1, reading: ReplyR
       }
       return { state: { ...next, round: s.round + 1 }, effect: { kind: 'answer', text: answer }, decision: `answered from the runbook (round ${s.round + 1} of ${s.maxRounds})` };
     }
+    case 'acknowledged':
+      // Not a new problem and not a confirmation: recorded, the ticket keeps waiting (reminders, then the close).
+      return { state: next, effect: { kind: 'none', why: reading.why }, decision: `acknowledged, still waiting: ${reading.why}` };
     case 'unclear':
       return { state: { ...next, status: 'escalated' }, effect: { kind: 'escalate', reason: 'unclear_reply', why: `the reply is unclear (${reading.why}); a technician reads it` }, decision: 'escalated: unclear reply, never guessed' };
   }

@@ -1,4 +1,4 @@
-import { ReplyReading, freshText, readReplyByRules } from './reply-intent';
+import { PRAISED_THANKS_WHY, ReplyReading, freshText, readReplyByRules } from './reply-intent';
 
 /** Below this, an LLM reading is not acted on (the reply goes to a human). */
 export const LLM_MIN_CONFIDENCE = 0.7;
@@ -11,6 +11,12 @@ export const LLM_MIN_CONFIDENCE = 0.7;
 export function mergeReadings(rules: ReplyReading, llm: ReplyReading | null): ReplyReading {
   if (!llm || llm.confidence < LLM_MIN_CONFIDENCE) return rules;
   if (llm.intent === rules.intent) return { ...rules, confidence: Math.max(rules.confidence, llm.confidence), question: rules.question ?? llm.question };
+  // Only thanks: nothing a technician could act on, whatever the model reads into it. Without the model's
+  // agreement a praised thanks does not close the ticket either: it keeps waiting.
+  if (rules.intent === 'acknowledged') return rules;
+  if (rules.intent === 'resolved' && rules.why === PRAISED_THANKS_WHY) {
+    return { intent: 'acknowledged', confidence: 0.5, why: `only thanks; the model read "${llm.intent}": the ticket keeps waiting`, question: null };
+  }
   if (llm.intent === 'resolved' || rules.intent === 'resolved') {
     return { intent: 'unclear', confidence: 0.3, why: `the rules read "${rules.intent}", the model "${llm.intent}": a human decides`, question: null };
   }

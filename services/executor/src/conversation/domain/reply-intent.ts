@@ -3,8 +3,10 @@ import { z } from 'zod';
 /**
  * What the user's answer to guidance means. Rules first (they are exact and explainable); anything the
  * rules cannot settle is `unclear`, which goes to a human — the desk never guesses a resolution.
+ * `acknowledged` is a bare "thanks" / "ok" that does not say whether it worked: nothing for a human to do,
+ * the ticket keeps waiting (the reminders ask again, then the close).
  */
-export const REPLY_INTENTS = ['resolved', 'still_broken', 'new_detail', 'question', 'unclear'] as const;
+export const REPLY_INTENTS = ['resolved', 'still_broken', 'new_detail', 'question', 'acknowledged', 'unclear'] as const;
 export const ReplyIntent = z.enum(REPLY_INTENTS);
 export type ReplyIntent = z.infer<typeof ReplyIntent>;
 
@@ -32,7 +34,18 @@ const SUCCESS = /\b(?:(?:that|it|this)(?:'s| is| has)? (?:worked|works|fixed it|
 const BROKEN = /\b(?:still (?:\w+ ){0,2}(?:not|no|can'?t|cannot|unable|broken|failing|fails|down|getting|get|the same|disconnect\w*|drops?)|no luck|same (?:error|problem|issue|thing|message)|(?:does|did|is|was|has)(?:n'?t| not) (?:\w+ ){0,2}(?:work|help|connect)\w*|not working|can'?t (?:connect|get|join|sign|log|access|print|open|see|find)|cannot (?:connect|get|join|sign|log|access|print|open|see|find)|unable to|(?:keeps?|kept) (?:failing|dropping|disconnecting|asking)|fail(?:s|ed|ing)|broken|error|nothing (?:changed|happened))\b/i;
 const DETAIL = /"[^"]{4,}"|\berror(?: code| message)?\s*[:#]?\s*-?\d+|\b(?:it says|it shows|message says|pop-?up|screenshot)\b/i;
 const QUESTION_START = /^(?:how|what|where|which|who|when|why|can|could|do|does|is|are|should|will|would)\b/i;
-const THANKS_ONLY = /^(?:thanks?(?: you)?|ok(?:ay)?|cheers|noted|got it|will do|sure|great)[.!\s]*$/i;
+const GRATITUDE = String.raw`(?:many )?(?:thanks?|thank you|thx|ty|cheers)(?: (?:so|very) much| a lot| again| for (?:your|the) help| for (?:that|this|everything))?|much appreciated|(?:i )?appreciate (?:it|that|the help)`;
+const PRAISE = String.raw`great|perfect|awesome|brilliant|excellent|wonderful|amazing|fantastic|lovely|super|you(?:'re| are) (?:the best|a star|amazing)`;
+const SEP = String.raw`[\s,.!:;)(-]*`;
+/** Only thanks, with a word of praise ("great, thank you!", "thank you so much, perfect"). */
+const PRAISED_THANKS = new RegExp(`^(?:(?:${PRAISE})${SEP})+(?:${GRATITUDE})${SEP}$|^(?:${GRATITUDE})${SEP}(?:(?:${PRAISE})${SEP})+$`, 'i');
+/** Only thanks or an acknowledgement, which does not say whether it worked. */
+const ACK_ONLY = new RegExp(`^(?:(?:ok(?:ay)?|noted|got it|will do|sure|understood|(?:i'?ll |i will |will )(?:try|give it a go)(?: (?:it|that|this))?(?: (?:later|tomorrow|now))?|${GRATITUDE})${SEP})+$`, 'i');
+/** A reply signed with a first name on its own last line ("...thanks!\nOlga"): the name is not part of the answer. */
+const unsigned = (text: string) => text.replace(/\n\s*-*\s*[A-Z][a-z'-]{1,20}\.?\s*$/, '').trim();
+
+/** Why a praised thanks resolves (read by mergeReadings: a model never turns it into an escalation). */
+export const PRAISED_THANKS_WHY = 'the user only thanks the desk, with a word of praise, and reports no problem';
 
 /** Reads a reply with the rules. `unclear` when they find nothing, or find both success and failure. */
 export function readReplyByRules(body: string): ReplyReading {
@@ -54,6 +67,9 @@ export function readReplyByRules(body: string): ReplyReading {
   }
   if (questions.length > 0) return { intent: 'question', confidence: 0.75, why: 'the user asks a question', question: questions.join(' ') };
   if (DETAIL.test(text)) return { intent: 'new_detail', confidence: 0.7, why: 'the user adds a detail the guidance did not cover', question: null };
-  if (THANKS_ONLY.test(text)) return { intent: 'unclear', confidence: 0.4, why: 'an acknowledgement that does not say whether it worked', question: null };
+  // Only short replies: a longer one that merely ends in thanks says something else too.
+  const bare = text.length <= 120 ? unsigned(text) : '';
+  if (PRAISED_THANKS.test(bare)) return { intent: 'resolved', confidence: 0.8, why: PRAISED_THANKS_WHY, question: null };
+  if (/\w/.test(bare) && ACK_ONLY.test(bare)) return { intent: 'acknowledged', confidence: 0.7, why: 'thanks or an acknowledgement that does not say whether it worked', question: null };
   return { intent: 'unclear', confidence: 0.2, why: 'the rules find neither a confirmation, a failure nor a question', question: null };
 }

@@ -58,6 +58,12 @@ describe('user steps from a runbook', () => {
     expect(g).toMatchObject({ source: 'section', steps: ['Forget the RCF-Staff network on your laptop.', 'Join RCF-Staff again and sign in with your new Riverbend password.'] });
   });
 
+  it('a runbook whose "Escalate if" is "Always" is never used for guidance: a technician takes the ticket', () => {
+    const r = resolutionOf(seedDoc('riverbend-foundation/guest-wifi-events.md', 'RiverbendFdn'), 'wifi_connectivity');
+    expect(guidanceBlocked(r)).toMatch(/always takes these tickets \(Always: this client has no automated Wi-Fi fix/);
+    expect(guidanceBlocked(resolutionOf(seedDoc('contoso-dental/vpn-forticlient.md', 'ContosoDental'), 'vpn_connectivity'))).toBeNull();
+  });
+
   it('a stale runbook is never sent to a user (its portal may no longer exist)', () => {
     const r = resolutionOf(seedDoc('whitfield-crane/vpn-globalprotect.md', 'WhitfieldCrane'), 'vpn_connectivity');
     expect(guidanceBlocked(r)).toMatch(/stale/);

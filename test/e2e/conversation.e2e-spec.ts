@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDesk, type DeskProcesses } from '../support/desk-processes';
@@ -12,6 +12,10 @@ import { PsaSandbox, type CreatedTicket, type PsaView } from './psa-sandbox';
  * the user's answer decides: "it worked" → resolved; "still failing" → escalated with the conversation;
  * no answer → two reminders then the close; an answer after the close → reopened. Time for the follow-up
  * timers is the test's clock (DESK_CLOCK_FILE), moved forward — never slept.
+ *
+ * The shipped Riverbend runbook says "Escalate if: Always" (a technician takes every Wi-Fi ticket there, so
+ * the desk sends no guidance): knowledge reads this run's copy of the runbook tree, where that runbook lists
+ * conditions instead. The demo world's runbooks stay as shipped.
  */
 jest.setTimeout(900_000);
 
@@ -32,6 +36,19 @@ let psa: PsaSandbox;
 let sim: UserSimulator;
 let clockDir: string;
 let clockFile: string;
+let runbooks: string;
+
+/** This run's runbook tree: the demo world's, with Riverbend's Wi-Fi runbook escalating on conditions only. */
+function guidanceOnlyRunbooks(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'desk-runbooks-'));
+  cpSync(join(__dirname, '../../sandbox/seed/demo-msp/runbooks'), dir, { recursive: true });
+  const wifi = join(dir, 'riverbend-foundation/guest-wifi-events.md');
+  const shipped = readFileSync(wifi, 'utf8');
+  const always = /## Escalate if\n[^\n]*\n/;
+  if (!always.test(shipped)) throw new Error('the Riverbend Wi-Fi runbook has no "Escalate if" section to replace');
+  writeFileSync(wifi, shipped.replace(always, '## Escalate if\n- No Wi-Fi at all in the office: L2 and Thomas Reed.\n- The user tried the steps and still cannot connect.\n'));
+  return dir;
+}
 
 /** Moves the desk's follow-up clock (written then renamed, so a tick never reads half a file). */
 const setClock = (iso: string) => {
@@ -43,8 +60,10 @@ beforeAll(async () => {
   clockDir = mkdtempSync(join(tmpdir(), 'desk-clock-'));
   clockFile = join(clockDir, 'now');
   setClock(MONDAY_10AM);
+  runbooks = guidanceOnlyRunbooks();
   desk = await startDesk({
     env: { INTAKE_PORTAL_KEYS: `${CLIENT}=${KEY}`, DESK_CLOCK_FILE: clockFile, DESK_FOLLOWUP_POLL_MS: '300', DESK_SLA_POLL_MS: '0' },
+    envFor: { knowledge: { KNOWLEDGE_SOURCE: 'markdown', KNOWLEDGE_MARKDOWN_DIR: runbooks } },
     readyTimeoutMs: 400_000,
   });
   psa = new PsaSandbox(desk.sandboxUrl);
@@ -55,6 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await desk?.stop();
   rmSync(clockDir, { recursive: true, force: true });
+  if (runbooks) rmSync(runbooks, { recursive: true, force: true });
 });
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {

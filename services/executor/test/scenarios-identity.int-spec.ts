@@ -168,6 +168,15 @@ describe('housekeeping', () => {
   }, 60_000);
 });
 
+describe('a runbook that always escalates', () => {
+  it('Riverbend Wi-Fi ("Escalate if: Always"): no guidance to the user, escalated with the runbook\'s reason', async () => {
+    const evt = resolvedEvent({ client: 'RiverbendFdn', category: 'wifi_connectivity', from: 'jamie.lee@riverbend-foundation.example', summary: 'Event Wi-Fi password?', description: 'Hi, what is the guest Wi-Fi password for the volunteers at Saturday\'s food pantry? Thanks, Jamie' });
+    await publishEnvelope(h, evt);
+    expect(await waitState(h, evt.ticketId, ['waiting_on_client', 'escalated', 'resolved'])).toBe('escalated');
+    expect(await lastReason(h, evt.ticketId)).toMatch(/^out_of_scope: runbook "Escalate if": Always/);
+  }, 60_000);
+});
+
 describe('shadow mode and audit', () => {
   it('a shadow proposal runs only after a technician approves it through the API', async () => {
     const seq = await lastSeq(h);

@@ -299,3 +299,11 @@ describe('planner: onboarding from free text', () => {
     expectEscalation(onboard('TailspinMfg', 'denise.fowler@tailspin-mfg.example', 'New hire: Erin Walsh, Quality Inspector, started November 2, 2026, reports to Sarah Whitaker. Same access as Tom Becker.'), 'bad_input');
   });
 });
+
+describe('planner: a runbook that always escalates', () => {
+  it('Riverbend Wi-Fi ("Escalate if: Always"): escalated with the runbook\'s own reason, never left for guidance', () => {
+    const d = run({ client: 'RiverbendFdn', category: 'wifi_connectivity', from: 'jamie.lee@riverbend-foundation.example', summary: 'Laptop will not join the staff Wi-Fi', description: 'Since I changed my password my laptop does not connect to RCF-Staff.' });
+    expectEscalation(d, 'out_of_scope');
+    if (d.kind === 'escalate') expect(d.reasons).toEqual([expect.stringMatching(/^runbook "Escalate if": Always: this client has no automated Wi-Fi fix/)]);
+  });
+});

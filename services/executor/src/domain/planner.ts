@@ -5,7 +5,7 @@ import { ACTIONS_BY_CATEGORY, CATALOG } from './catalog';
 import { Relation } from './authority';
 import { ContactRecord, ClientSnapshot, contactByEmail, lc } from './records';
 import { Escalation, IdentityPlan, Plan, PlanDecision, PlanStep, RecentAction, escalate } from './plan-types';
-import { outageSignal, proseConditions, removalIntent, repeatSignal, ticketSignals } from './ticket-signals';
+import { alwaysEscalate, outageSignal, proseConditions, removalIntent, repeatSignal, ticketSignals } from './ticket-signals';
 import { planDeviceAction } from './plan-device';
 import { planUserAction } from './plan-user';
 import { planGroupAction } from './plan-group';
@@ -70,6 +70,9 @@ export function plan(input: PlanInput): PlanDecision {
   if (!triage.clientIdentifier || lc(triage.clientIdentifier) !== lc(snapshot.clientIdentifier)) {
     return escalate('bad_input', 'the ticket is not tied to a known client');
   }
+  // The runbook sends every such ticket to a person: no action, no guidance in its place.
+  const always = runbook.documents.length > 0 ? alwaysEscalate(runbook.prose.escalateIf) : null;
+  if (always) return escalate('out_of_scope', [`runbook "Escalate if": ${always}`]);
   if (!runbook.usable || runbook.automations.length === 0) {
     const reason = runbook.gaps.includes('no_runbook') ? 'no_runbook' : 'runbook_unusable';
     return escalate(reason, runbook.reasons.length ? runbook.reasons : ['no usable automation in the applicable runbook']);

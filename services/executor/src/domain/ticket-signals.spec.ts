@@ -1,4 +1,4 @@
-import { foreignPhones, ticketSignals } from './ticket-signals';
+import { alwaysEscalate, foreignPhones, ticketSignals } from './ticket-signals';
 
 describe('numbers written in a ticket', () => {
   it('reads dates, times and versions as what they are, not as phone numbers', () => {
@@ -11,4 +11,16 @@ describe('numbers written in a ticket', () => {
     expect(foreignPhones('text the code to +1-555-0199 please', ['+1-555-0110'])).toEqual(['+1-555-0199']);
     expect(foreignPhones('my mobile +1 555 0110', ['+1-555-0110'])).toEqual([]);
   });
+});
+
+describe('an "Escalate if" that is unconditional', () => {
+  it.each([
+    ['Always: this client has no automated Wi-Fi fix. The technician picks up the ticket.', 'Always: this client has no automated Wi-Fi fix. The technician picks up the ticket.'],
+    ['- Always. A technician handles every request here.', 'Always. A technician handles every request here.'],
+    ['Every ticket: L2 only.', 'Every ticket: L2 only.'],
+    ['- The device is offline.\n- Always escalate removals.', null],
+    ['Always escalate when the user is a partner.', null],
+    ['- The user always works from home.', null],
+    ['', null],
+  ])('%s', (text, expected) => expect(alwaysEscalate(text)).toBe(expected));
 });

@@ -121,3 +121,14 @@ const PROSE_CONDITIONS: Array<{ prose: RegExp; ticket: RegExp; why: string }> = 
 export function proseConditions(escalateIf: string, text: string, applies: (why: string) => boolean = () => true): string[] {
   return PROSE_CONDITIONS.filter((c) => c.prose.test(escalateIf) && c.ticket.test(text) && applies(c.why)).map((c) => c.why);
 }
+
+/**
+ * The runbook's "Escalate if" when it is unconditional ("Always: this client has no automated Wi-Fi fix…"):
+ * its text, the reason a technician gets; null when it lists conditions. Read from its first line only, so a
+ * condition that merely contains "always" ("the user always works from home") is not taken for it.
+ */
+export function alwaysEscalate(escalateIf: string): string | null {
+  const first = escalateIf.split(/\r?\n/).map((l) => l.replace(/^\s*(?:[-*+]|\d+[.)])\s*/, '').trim()).find((l) => l.length > 0) ?? '';
+  if (!/^(?:always|every (?:ticket|request|case|time)|all (?:tickets|requests|cases)|in (?:all|every) cases?|unconditionally)\b(?![^.:;,\n]{0,40}\b(?:when|if|unless)\b)/i.test(first)) return null;
+  return first.replace(/\s+/g, ' ').slice(0, 300);
+}

@@ -1,6 +1,7 @@
 import type { ConversationTurn, EscalationReason, RunbookResolution, TicketReplyV1 } from '@desk/contracts';
 import { Guidance, faqAnswer, overlap, runbookUnits, toUserVoice, userGuidance, words } from './user-steps';
 import type { ReplyReading } from './reply-intent';
+import { alwaysEscalate } from '../../domain/ticket-signals';
 
 /**
  * A guidance conversation as a pure state machine: the desk sends the user the runbook's steps and waits;
@@ -40,6 +41,8 @@ export function guidanceBlocked(r: RunbookResolution): string | null {
   if (r.documents.length === 0 || r.gaps.includes('no_runbook')) return 'no runbook applies';
   // A stale page may name a portal or network that no longer exists: never sent to a user.
   if (r.gaps.includes('stale')) return 'the runbook is stale: its steps are not sent to the user';
+  const always = alwaysEscalate(r.prose.escalateIf);
+  if (always) return `the runbook says a technician always takes these tickets (${always})`;
   return null;
 }
 

@@ -187,7 +187,7 @@ export const TEMPLATES = {
     { s: 'Retirement - close account', d: '{name} is retiring at the end of the month. Please close out his account and give {mgr} access to his files.' },
     { s: 'Contract ended', d: 'The contract for {name} ended today. Please disable the login and revoke email on phone.' },
     { s: 'Staff departure', d: '{mgr} called: {name} has left the company, disable everything today please.', channel: 'phone' },
-    { s: 'Deactivate volunteer account', d: 'Please deactivate the account for {name}, she is stepping down from the volunteer program on {day}.' },
+    { s: 'Intern finished', d: 'Our summer intern {name} finished the placement on {day}. Please switch off the login and remove the licence; nothing in the mailbox needs keeping.' },
   ],
   email_issue: [
     { s: 'Outlook shows "Working offline"', d: 'Outlook is stuck on working offline and won\'t sync. Restarting did not help. Web mail works.' },
@@ -283,53 +283,3 @@ export const TEMPLATES = {
   ],
 };
 
-// Phrasings the first set lacked, found by scoring held-out demo-world tickets (the intents, in new words and
-// generic names): a missing network or VPN program, installs on a shared PC, add-ins gone after an update,
-// Teams/mailbox/list access asked casually, a departure to a sister company, stuck queues named by the job,
-// an endpoint app that lost its server, and non-native English.
-const MORE = {
-  password_reset: [
-    { s: 'Not able login', d: 'Hello, I am not able to login in my computer today, it say the password is wrong. I write it correct I think. Please to reset it, thank you. {name}' },
-    { s: 'Password expired, now locked too', d: '{name} called: the password expired during the weekend, tried the old one a few times and now it also says locked. Needs a new password today.', channel: 'phone' },
-  ],
-  group_membership: [
-    { s: 'Add me to the {group} team', d: 'Hi, can you add me to the {group} team in Teams? {first} asked me to help out with it this month. Thanks!' },
-    { s: 'Take {name} out of {group}', d: 'Please take {name} out of {group}, team leads should not have that access anymore. {mgr}' },
-    { s: 'Access to the {group} mailbox', d: 'Requesting access to the {group} mailbox so I can pick up the documents customers send in.' },
-  ],
-  distribution_list: [
-    { s: '{dl} invites', d: 'Can I be added to the {dl} invites? I keep missing the announcements. {first}' },
-    { s: 'put me on the {dl} emails', d: 'could you put me on the {dl} emails? never get them', channel: 'chat' },
-  ],
-  software_install: [
-    { s: '{sw} on the {dept} PC', d: 'Could you put {sw} on the shared PC in {dept} ({host})? We need it for calls with customers next week. {first}' },
-    { s: 'Install request - {sw}', d: 'Please install {sw} on {host} for the reception team. Any time after 5pm is fine, we are busy during the day. Thanks' },
-  ],
-  software_reinstall: [
-    { s: 'Outlook add-in missing', d: 'The document filing add-in is missing in Outlook since the Office update this morning. It was there yesterday. Desktop PC.' },
-    { s: 'toolbar gone after update', d: 'The toolbar of our billing program vanished after yesterday\'s update and the program shows a configuration mismatch error when it opens. Please repair it.' },
-    { s: '{sw} keeps closing', d: '{sw} closes by itself every time I open it on {host}. Everything else on the PC works. Can you repair or reinstall it?' },
-  ],
-  vpn_connectivity: [
-    { s: 'VPN program gone', d: 'After the update last night the {vpn} program is gone from my laptop, I can\'t find it anywhere. I need to connect from home today.' },
-    { s: 'VPN says service not available', d: '{vpn} says the VPN service is not available when I click connect on my laptop. Working at a customer site today.' },
-    { s: 'vpn keeps asking for password', d: '{vpn} keeps asking me to sign in again and again and never connects', channel: 'chat' },
-  ],
-  wifi_connectivity: [
-    { s: '{ssid} not in the list', d: 'My laptop does not show {ssid} in the meeting room, only other networks. People around me are connected fine. {first}' },
-    { s: 'wireless drops on {host}', d: '{name} called: {host} keeps dropping off the wireless, the app on it loses the connection every few minutes and then comes back.', channel: 'phone' },
-  ],
-  printer: [
-    { s: 'Jobs stuck for {printer}', d: 'Documents are stuck in the queue for {printer} and nothing behind them prints. Please clear it, I need them by noon.' },
-    { s: 'labels will not print', d: 'The station {host} can\'t print its labels, the first job is stuck and everything after it waits.', channel: 'phone' },
-  ],
-  offboarding: [
-    { s: '{name} moving to a sister company', d: '{name} is moving to our sister company (a separate business) and works the last shift on {day}. Please disable the account after that. {mgr}' },
-    { s: 'Turn off account after last day', d: '{name} finishes with us on {day}. Please turn off the account at the end of that day and keep the mailbox for the manager.' },
-  ],
-  service_restart: [
-    { s: '{host} says server unavailable', d: '{host} shows "server unavailable" in the production app while the other stations are fine. The client service on it probably stopped.', channel: 'phone' },
-    { s: 'app on {host} lost the server', d: 'The shop app on {host} cannot reach its server, other terminals work. Can you restart the agent on it?' },
-  ],
-};
-for (const [category, list] of Object.entries(MORE)) TEMPLATES[category].push(...list);

@@ -128,6 +128,14 @@ test('search over request/reply stays within the client', async () => {
   expect(other.hits.filter((h) => h.scope === 'client' && !h.docId.startsWith('contoso-dental/'))).toEqual([]);
 });
 
+test('a category hint travels over request/reply, validated by the schema', async () => {
+  const query = { clientIdentifier: 'ContosoDental', query: 'cannot connect from home, says connection failed' };
+  const hinted = await desk.core.nats.request(RpcSubjects.knowledgeSearch, { ...query, categoryHint: { category: 'vpn_connectivity', confidence: 0.95 } });
+  expect(hinted.hits[0]).toMatchObject({ docId: 'contoso-dental/vpn-forticlient.md', category: 'vpn_connectivity' });
+  await expect(desk.core.nats.request(RpcSubjects.knowledgeSearch, { ...query, categoryHint: { category: 'vpn_connectivity', confidence: 1.5 } })).rejects.toThrow();
+  await expect(desk.core.nats.request(RpcSubjects.knowledgeSearch, { ...query, categoryHint: { category: 'not_a_category' as never, confidence: 0.5 } })).rejects.toThrow();
+});
+
 test('verification failures and lookups feed the gap report and the metrics', async () => {
   const ticketId = await publishTriaged('AlderBrooksCPA', 'software_install', 'Install AuditTrail Pro');
   await waitFor(() => resolved.get(ticketId));

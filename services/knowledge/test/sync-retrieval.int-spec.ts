@@ -163,6 +163,35 @@ describe('retrieval', () => {
     expect(hits[0]?.docId).toBe('tailspin-mfg/vpn-netextender.md');
   });
 
+  it('steers by a category hint in proportion to its confidence, and never filters on it', async () => {
+    const query = { clientIdentifier: 'WhitfieldCrane', query: 'LexFile add-in missing in Outlook since the update', limit: 5 };
+    const textOnly = await t.app.search.search(query);
+    expect(textOnly[0]?.category).not.toBe('email_issue');
+    const sure = await t.app.search.search({ ...query, categoryHint: { category: 'email_issue', confidence: 0.99 } });
+    expect(sure[0]).toMatchObject({ category: 'email_issue' });
+    expect(sure[0]!.ranks.hint).toBe(1);
+    expect(sure.map((h) => h.docId)).toContain(textOnly[0]!.docId);
+    const unsure = await t.app.search.search({ ...query, categoryHint: { category: 'email_issue', confidence: 0.2 } });
+    expect(unsure[0]!.docId).toBe(textOnly[0]!.docId);
+    // A category with no document at the client (hardware never has a runbook) changes nothing.
+    const none = await t.app.search.search({ ...query, categoryHint: { category: 'hardware', confidence: 0.99 } });
+    expect(none.map((h) => h.docId)).toEqual(textOnly.map((h) => h.docId));
+  });
+
+  it('lets the client\'s runbooks vote on what a ticket is about before any example exists', async () => {
+    const query = { clientIdentifier: 'WhitfieldCrane', query: 'I forgot my password and cannot log in', limit: 5 };
+    expect(await t.app.examples.count(t.app.db)).toBe(0);
+    const hits = await t.app.search.search(query);
+    expect(hits[0]).toMatchObject({ docId: 'whitfield-crane/password-reset.md' });
+    expect(hits[0]!.ranks.category).toBeDefined();
+    t.app.search.documentsVote = false;
+    try {
+      expect((await t.app.search.search(query)).every((h) => h.ranks.category === undefined)).toBe(true);
+    } finally {
+      t.app.search.documentsVote = true;
+    }
+  });
+
   it('filters by category', async () => {
     const hits = await t.app.search.search({ clientIdentifier: 'ContosoDental', query: 'password', category: 'account_unlock', limit: 5 });
     expect(hits.map((h) => h.category)).toEqual(['account_unlock']);

@@ -13,7 +13,7 @@ export interface SearchOptions {
   rrfK: number;
 }
 
-export type SearchRequest = Pick<KnowledgeSearchRequestV1, 'clientIdentifier' | 'query'> & Partial<Pick<KnowledgeSearchRequestV1, 'category' | 'limit'>> & {
+export type SearchRequest = Pick<KnowledgeSearchRequestV1, 'clientIdentifier' | 'query'> & Partial<Pick<KnowledgeSearchRequestV1, 'category' | 'limit' | 'categoryHint'>> & {
   /** Example ids to leave out of the category vote (cross-validation in the evaluation only). */
   excludeExamples?: string[];
 };
@@ -28,12 +28,19 @@ const keyOf = (r: { scopeKey: string; docId: string }) => `${r.scopeKey}\u0000${
  */
 export class SearchService {
   /** RRF weight of each ranked list (tuned on the labelled query set, see scripts/eval-knowledge.ts). */
-  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 1, model: 0.5 };
+  weights = { title: 0.5, fts: 1, trigram: 0, embedding: 1, category: 2, neighbours: 5, summary: 1, model: 0.5, hint: 12 };
+  /**
+   * How a category hint's confidence becomes its weight: hint × confidence^hintPower. A high power keeps an
+   * unsure hint near zero (the text decides) and lets a confident one outweigh the text lists.
+   */
+  hintPower = 6;
   /** Trained category models by the example ids they leave out ('' = none), with the example version they saw. */
   private readonly models = new Map<string, { model: Promise<CategoryModel>; version: number; at: number }>();
   /** Retrain at least this often even without local adds (another replica may have added examples). */
   modelMaxAgeMs = 60_000;
   scaleByConfidence = true;
+  /** The client's categorised runbooks join the labelled examples in the category vote. */
+  documentsVote = true;
   constructor(
     private readonly db: Db,
     private readonly store: SearchStore,
@@ -93,6 +100,8 @@ export class SearchService {
         .sort((a, b) => b.p - a.p || (lexical.get(a.key) ?? 1e9) - (lexical.get(b.key) ?? 1e9));
       lists.push({ name: 'model', keys: cat.map((c) => c.key), weight: this.weights.model, scales: this.scaleByConfidence ? cat.map((c) => c.p) : undefined });
     }
+    const hint = this.hintList(scored, fts, req.categoryHint ?? null);
+    if (hint) lists.push(hint);
     const fused = reciprocalRankFusion(lists, this.opts.rrfK).slice(0, limit);
     const keys = fused.map((f) => {
       const [scopeKey, docId] = f.key.split('\u0000') as [string, string];
@@ -109,6 +118,16 @@ export class SearchService {
     return hits;
   }
 
+  /** The caller's category hint (triage's category and confidence) as a ranked list: its documents, lexical order. */
+  private hintList(scored: ScoredRow[], fts: ScoredRow[], hint: SearchRequest['categoryHint']): RankedList | null {
+    if (!hint || this.weights.hint <= 0) return null;
+    const lexical = new Map(fts.map((r, i) => [keyOf(r), i]));
+    const keys = scored.filter((r) => r.category === hint.category).map(keyOf)
+      .sort((a, b) => (lexical.get(a) ?? 1e9) - (lexical.get(b) ?? 1e9) || a.localeCompare(b));
+    if (!keys.length) return null;
+    return { name: 'hint', keys, weight: this.weights.hint * hint.confidence ** this.hintPower };
+  }
+
   /** The plain ILIKE ranking over the same candidates (evaluation baseline only). */
   async baseline(req: SearchRequest): Promise<string[]> {
     const rows = await this.store.ilikeBaseline(this.db, { clientIdentifier: req.clientIdentifier, category: req.category ?? null }, req.query, req.limit ?? 5);
@@ -118,7 +137,7 @@ export class SearchService {
   /** Category → vote of the most similar labelled tickets (null when there are none or a category is given). */
   private async categoryVotes(scope: SearchScope, text: string, exclude: string[]): Promise<Map<string, number> | null> {
     if (!this.examples || scope.category) return null;
-    return this.examples.vote(this.db, text, this.weights.neighbours, exclude);
+    return this.examples.vote(this.db, text, this.weights.neighbours, exclude, this.documentsVote ? { clientIdentifier: scope.clientIdentifier } : null);
   }
 
   /** The category model's guess (null when there are no examples, a category is given, or the model is off). */

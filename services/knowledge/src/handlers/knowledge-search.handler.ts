@@ -11,7 +11,7 @@ export class KnowledgeSearchHandler {
 
   @MessagePattern(RpcSubjects.knowledgeSearch)
   async search(@Payload() req: KnowledgeSearchRequestV1): Promise<KnowledgeSearchReplyV1> {
-    const hits = await this.app.search.search({ clientIdentifier: req.clientIdentifier, query: req.query, category: req.category, limit: req.limit }, 'rpc');
+    const hits = await this.app.search.search({ clientIdentifier: req.clientIdentifier, query: req.query, category: req.category, categoryHint: req.categoryHint, limit: req.limit }, 'rpc');
     return { hits: hits.map(({ ranks: _ranks, ...h }) => h) };
   }
 }

@@ -17,6 +17,9 @@ const SearchQuery = z.object({
   q: z.string().min(1).max(4000),
   category: RunbookCategory.optional(),
   limit: z.coerce.number().int().min(1).max(50).default(5),
+  /** Triage's category for the ticket and its confidence: a soft steer (see KnowledgeSearchRequestV1.categoryHint). */
+  hint: TicketCategory.optional(),
+  hintConfidence: z.coerce.number().min(0).max(1).default(1),
 });
 
 const ResolveQuery = z.object({ client: z.string().min(1).optional(), category: TicketCategory });
@@ -56,7 +59,8 @@ export class KnowledgeController {
   @Get('search')
   async search(@Query() query: unknown) {
     const q = parse(SearchQuery, query);
-    return { hits: await this.app.search.search({ clientIdentifier: q.client ?? null, query: q.q, category: q.category ?? null, limit: q.limit }, 'http') };
+    return { hits: await this.app.search.search({ clientIdentifier: q.client ?? null, query: q.q, category: q.category ?? null, limit: q.limit,
+      categoryHint: q.hint ? { category: q.hint, confidence: q.hintConfidence } : null }, 'http') };
   }
 
   @Get('resolve')

@@ -41,23 +41,36 @@ export class ExampleStore {
 
   /**
    * Category scores from the k most similar examples (any ticket word may match, rarer words weigh more
-   * through cover density). `exclude` leaves out example ids (cross-validation in the evaluation).
+   * through cover density). `exclude` leaves out example ids (cross-validation in the evaluation). With
+   * `documents`, the categorised runbooks the client may see (its own and the MSP-wide ones) vote too, each by
+   * what it says it is for: title, headings, "Applies to" and any "symptoms" line. The runbook's own words
+   * count as labelled text before any ticket of that kind was ever triaged.
    */
-  async vote(sql: Sql, text: string, k: number, exclude: string[] = []): Promise<Map<string, number>> {
+  async vote(sql: Sql, text: string, k: number, exclude: string[] = [], documents: { clientIdentifier: string | null } | null = null): Promise<Map<string, number>> {
     const rows = await sql.query<{ category: string; score: number }>(
       `WITH q AS (
          SELECT to_tsquery('simple', coalesce((
            SELECT string_agg(DISTINCT quote_literal(lexeme), ' | ') FROM unnest(to_tsvector('english', $1::text))), '')) AS tsq
        ),
+       labelled AS (
+         SELECT e.id, e.category, e.tsv FROM ${this.s}.example e WHERE NOT (e.id = ANY($3::text[]))
+         UNION ALL
+         SELECT 'doc:' || d.scope_key || ':' || d.doc_id, d.category,
+                to_tsvector('english', d.title || ' ' || d.headings || ' ' || coalesce(d.sections->>'appliesTo', '') || ' '
+                  || coalesce(substring(d.body from '(?i)symptoms?[^:\n]{0,40}:([^\n]*)'), ''))
+           FROM ${this.s}.document d
+          WHERE $4::boolean AND d.category IS NOT NULL
+            AND (d.scope = 'global' OR (d.scope = 'client' AND d.client_key = lower($5::text)))
+       ),
        nn AS (
-         SELECT e.category, ts_rank_cd(e.tsv, q.tsq, 1)::float8 AS r
-           FROM ${this.s}.example e, q
-          WHERE e.tsv @@ q.tsq AND NOT (e.id = ANY($3::text[]))
-          ORDER BY r DESC, e.id
+         SELECT l.category, ts_rank_cd(l.tsv, q.tsq, 1)::float8 AS r
+           FROM labelled l, q
+          WHERE l.tsv @@ q.tsq
+          ORDER BY r DESC, l.id
           LIMIT $2
        )
        SELECT category, sum(r)::float8 AS score FROM nn GROUP BY category ORDER BY score DESC`,
-      [text.slice(0, 4000), k, exclude]);
+      [text.slice(0, 4000), k, exclude, documents !== null, documents?.clientIdentifier ?? null]);
     return new Map(rows.map((r) => [r.category, Number(r.score)]));
   }
 }

@@ -5,3 +5,4 @@ export * from './events';
 export * from './rpc';
 export * from './subjects';
 export * from './make-event';
+export * from './one-time-code';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { cleanup, isolatedEnv, NATS_URL, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
 import type { DeskApp } from '@desk/platform';
+import { hashCode } from '@desk/contracts';
 import { IntakeModule } from '../src/intake.module';
 import { autotaskSign, cwSign, rfc822, startKeyServer, streamEvents, twilioSign } from './helpers';
 
@@ -174,7 +175,7 @@ describe('accepted deliveries', () => {
     // The executor's case table, reduced to the columns intake reads (the executor owns the real one).
     const executor = `"${iso.schemaPrefix}executor"`;
     await query(`CREATE SCHEMA IF NOT EXISTS ${executor}`);
-    await query(`CREATE TABLE IF NOT EXISTS ${executor}.ticket_case (ticket_id uuid PRIMARY KEY, client_identifier text NOT NULL, stage text NOT NULL, code_sent_to_phone text, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await query(`CREATE TABLE IF NOT EXISTS ${executor}.ticket_case (ticket_id uuid PRIMARY KEY, client_identifier text NOT NULL, stage text NOT NULL, code_sent_to_phone text, code_salt text, code_hash text, updated_at timestamptz NOT NULL DEFAULT now())`);
     const waiting = randomUUID();
     await query(`INSERT INTO ${executor}.ticket_case (ticket_id, client_identifier, stage, code_sent_to_phone) VALUES ($1, 'ContosoDental', 'awaiting_verification', '15550177')`, [waiting]);
     const url = `${desk.url}/inbound/sms`;
@@ -183,6 +184,27 @@ describe('accepted deliveries', () => {
     expect(res.body).toMatchObject({ outcome: 'reply', ticketId: waiting });
     const [reply] = await events('desk.ticket.reply.v1', waiting);
     expect(reply!.payload).toMatchObject({ channel: 'sms', fromPhone: '+15550177' });
+  });
+
+  test('two tickets waiting for a code from one phone: the code goes to the ticket it belongs to; a code of neither to both', async () => {
+    const executor = `"${iso.schemaPrefix}executor"`;
+    const older = randomUUID();
+    const newer = randomUUID();
+    await query(`INSERT INTO ${executor}.ticket_case (ticket_id, client_identifier, stage, code_sent_to_phone, code_salt, code_hash, updated_at) VALUES
+      ($1, 'ContosoDental', 'awaiting_verification', '15550188', 's1', $3, now() - interval '1 minute'),
+      ($2, 'ContosoDental', 'awaiting_verification', '15550188', 's2', $4, now())`, [older, newer, hashCode('482913', 's1'), hashCode('105577', 's2')]);
+    const url = `${desk.url}/inbound/sms`;
+    const sms = async (body: string) => {
+      const params = { MessageSid: `SM${randomUUID().replace(/-/g, '')}`, AccountSid: 'AC00000000000000000000000000000101', From: '+1-555-0188', To: '+15550199', Body: body };
+      return http.post('/inbound/sms').type('form').set('x-twilio-signature', twilioSign('sandbox-twilio-token', url, params)).send(params);
+    };
+    expect((await sms('482913')).body).toMatchObject({ outcome: 'reply', ticketId: older });
+    expect((await events('desk.ticket.reply.v1', older)).map((e) => e.payload)).toEqual([expect.objectContaining({ body: '482913' })]);
+    const neither = await sms('999999');
+    expect(neither.body).toMatchObject({ outcome: 'reply', reason: expect.stringMatching(/2 tickets wait for a code from this phone/) });
+    // The newer ticket never saw the older one's code; both got the code of neither.
+    expect((await events('desk.ticket.reply.v1', newer)).map((e) => (e.payload as { body: string }).body)).toEqual(['999999']);
+    expect((await events('desk.ticket.reply.v1', older, 2)).map((e) => (e.payload as { body: string }).body)).toEqual(['482913', '999999']);
   });
 
   test('ticketPsaLinked from psa-writer links the PSA ticket to the desk ticket', async () => {

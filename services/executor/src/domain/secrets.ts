@@ -1,4 +1,5 @@
-import { createHash, randomInt, timingSafeEqual, randomBytes } from 'node:crypto';
+import { randomInt, randomBytes } from 'node:crypto';
+import { codeMatches, codeRuns, hashCode } from '@desk/contracts';
 
 /**
  * One-time codes and temporary passwords. Codes are stored only as a salted hash and compared in
@@ -15,20 +16,11 @@ export function newSalt(): string {
   return randomBytes(16).toString('hex');
 }
 
-export function hashCode(code: string, salt: string): string {
-  return createHash('sha256').update(`${salt}:${code}`).digest('hex');
-}
-
-export function codeMatches(candidate: string, salt: string, storedHash: string): boolean {
-  const a = Buffer.from(hashCode(candidate, salt), 'hex');
-  const b = Buffer.from(storedHash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export { codeMatches, hashCode };
 
 /** The code in a reply: the one run of 6–8 digits (an ambiguous reply with several runs is not a match). */
 export function extractCode(body: string, digits = CODE_DIGITS): string | null {
-  const runs = [...body.replace(/(\d)[\s-](?=\d)/g, '$1').matchAll(/(?<!\d)(\d{6,8})(?!\d)/g)].map((m) => m[1]!);
-  const exact = runs.filter((r) => r.length === digits);
+  const exact = codeRuns(body).filter((r) => r.length === digits);
   return exact.length === 1 ? exact[0]! : null;
 }
 

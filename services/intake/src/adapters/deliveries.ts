@@ -71,6 +71,16 @@ export class Deliveries {
     });
   }
 
+  /** One answer that belongs to several tickets (intake cannot tell which): the same reply on each, the reason on the delivery. */
+  async replyToEach(d: RawDelivery, targets: Array<{ ticketId: string; clientIdentifier: string | null }>, reply: ReplyInput, reason: string): Promise<Accepted> {
+    return this.uow.run(async (ctx) => {
+      const b = await this.begin(ctx, d, 'reply', targets[0]?.ticketId ?? null, reason);
+      if ('outcome' in b) return b;
+      for (const t of targets) await ctx.publish(Subjects.ticketReply, { ticketId: t.ticketId, mspClientId: t.clientIdentifier, correlationId: b.id }, reply);
+      return { outcome: 'reply', deliveryId: b.id, ticketId: targets[0]?.ticketId ?? null, reason };
+    });
+  }
+
   /** Stored for audit, nothing published (auto-replies, bounces, alert repeats inside a storm). */
   async ignored(d: RawDelivery, reason: string, ticketId: string | null = null, outcome: 'ignored' | 'storm' = 'ignored'): Promise<Accepted> {
     return this.uow.run(async (ctx) => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { PsaLinkState } from '../domain/psa-follow-up';
+import type { WaitingCode } from '../domain/code-reply';
 
 /** The columns of one delivery as stored for audit. */
 export interface DeliveryRow {
@@ -153,23 +154,24 @@ export const IntakeStore = {
   },
 
   /**
-   * The desk ticket waiting for a one-time code sent to this phone (digits only), read from the executor's
-   * case table (same database, read only): an SMS carries no ticket reference, and the executor only acts
-   * on replies addressed to a ticket it holds. It still checks the number and the code itself.
-   * Absent table (executor not deployed) = no match.
+   * The desk tickets waiting for a one-time code sent to this phone (digits only), newest first, with the
+   * code's salt and hash — read from the executor's case table (same database, read only): an SMS carries no
+   * ticket reference, and the executor only acts on replies addressed to a ticket it holds. Which of them an
+   * answer is for is decided by routeCodeReply; the executor still checks the number and the code itself.
+   * Absent table (executor not deployed) = none.
    */
-  async ticketAwaitingCodeFrom(tx: EntityManager, executorSchema: string, phoneDigits: string): Promise<{ ticketId: string; clientIdentifier: string } | null> {
-    if (!phoneDigits) return null;
+  async ticketsAwaitingCodeFrom(tx: EntityManager, executorSchema: string, phoneDigits: string): Promise<WaitingCode[]> {
+    if (!phoneDigits) return [];
     await tx.query('SAVEPOINT desk_code_probe');
     try {
-      const rows: Array<{ ticket_id: string; client_identifier: string }> = await tx.query(
-        `SELECT ticket_id, client_identifier FROM "${executorSchema.replace(/"/g, '""')}".ticket_case
-         WHERE stage = 'awaiting_verification' AND code_sent_to_phone = $1 ORDER BY updated_at DESC LIMIT 1`, [phoneDigits]);
+      const rows: Array<{ ticket_id: string; client_identifier: string; code_salt: string | null; code_hash: string | null }> = await tx.query(
+        `SELECT ticket_id, client_identifier, code_salt, code_hash FROM "${executorSchema.replace(/"/g, '""')}".ticket_case
+         WHERE stage = 'awaiting_verification' AND code_sent_to_phone = $1 ORDER BY updated_at DESC LIMIT 20`, [phoneDigits]);
       await tx.query('RELEASE SAVEPOINT desk_code_probe');
-      return rows[0] ? { ticketId: rows[0].ticket_id, clientIdentifier: rows[0].client_identifier } : null;
+      return rows.map((r) => ({ ticketId: r.ticket_id, clientIdentifier: r.client_identifier, salt: r.code_salt, hash: r.code_hash }));
     } catch {
       await tx.query('ROLLBACK TO SAVEPOINT desk_code_probe');
-      return null;
+      return [];
     }
   },
 };

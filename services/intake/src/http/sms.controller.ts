@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AdapterRegistry } from '@desk/adapters';
 import { UnitOfWork } from '@desk/platform';
 import { normalisePhone, parseForm, parseTwilioInbound } from '../domain/sms';
+import { routeCodeReply, type CodeRoute } from '../domain/code-reply';
 import { IntakeRejection } from '../domain/rejection';
 import { verifyTwilio } from '../domain/signatures';
 import { ticketNumbersInSubject } from '../domain/email';
@@ -43,23 +44,21 @@ export class SmsController {
       const sig = headerValue(req, 'x-twilio-signature');
       const verdicts = urls.map((u) => verifyTwilio(client.notify.sms!.authToken, u, params, sig));
       if (!verdicts.some((v) => v.ok)) throw new IntakeRejection(401, verdicts[0]!.ok ? 'invalid signature' : verdicts[0]!.reason);
-      // A ticket number in the text threads it; otherwise the ticket waiting for a code sent to this phone.
+      // A ticket number in the text threads it; otherwise the ticket waiting for a code sent to this phone
+      // (several waiting: the one whose code the digits are).
       const phone = normalisePhone(msg.From);
-      const target = await this.uow.run(async (ctx) => {
+      const target = await this.uow.run(async (ctx): Promise<CodeRoute | null> => {
         // Only the clients whose messages this Twilio account carries: a number never crosses to another MSP client.
         const sharing = this.registry.clients().filter((c) => c.notify.sms?.accountSid === msg.AccountSid).map((c) => c.identifier);
         const link = await IntakeStore.linkByPsaNumber(ctx.tx, ticketNumbersInSubject(msg.Body), sharing);
-        if (link) return { ticketId: link.ticketId, clientIdentifier: link.clientIdentifier ?? client.identifier };
-        return IntakeStore.ticketAwaitingCodeFrom(ctx.tx, `${this.env.DB_SCHEMA_PREFIX}executor`, phone.replace(/\D/g, ''));
+        if (link) return { kind: 'one', ticketId: link.ticketId, clientIdentifier: link.clientIdentifier ?? client.identifier, why: 'ticket number' };
+        return routeCodeReply(msg.Body, await IntakeStore.ticketsAwaitingCodeFrom(ctx.tx, `${this.env.DB_SCHEMA_PREFIX}executor`, phone.replace(/\D/g, '')));
       });
+      const delivery = { channel: 'sms', idempotencyKey: msg.MessageSid, clientIdentifier: client.identifier, contentType: 'application/x-www-form-urlencoded', headers: auditHeaders(req), body: raw.toString('utf8') };
+      const reply = { psa: null, channel: 'sms' as const, kind: 'message' as const, fromEmail: null, fromPhone: phone, body: msg.Body, receivedAt: new Date().toISOString() };
+      if (target?.kind === 'each') return acceptedBody(await this.deliveries.replyToEach(delivery, target.targets, reply, target.why));
       // No waiting ticket: still recorded and published (on a fresh id) so nothing a user sent is lost.
-      const ticketId = target?.ticketId ?? randomUUID();
-      const accepted = await this.deliveries.reply(
-        { channel: 'sms', idempotencyKey: msg.MessageSid, clientIdentifier: client.identifier, contentType: 'application/x-www-form-urlencoded', headers: auditHeaders(req), body: raw.toString('utf8') },
-        ticketId, target?.clientIdentifier ?? client.identifier,
-        { psa: null, channel: 'sms', kind: 'message', fromEmail: null, fromPhone: phone, body: msg.Body, receivedAt: new Date().toISOString() },
-      );
-      return acceptedBody(accepted);
+      return acceptedBody(await this.deliveries.reply(delivery, target?.ticketId ?? randomUUID(), target?.clientIdentifier ?? client.identifier, reply));
     });
   }
 }

@@ -17,6 +17,7 @@ import { DocsSource } from './adapters/docs-source';
 import { fromDataSource } from './persistence/typeorm-db';
 import { KnowledgeInit1764460000000 } from './persistence/migrations/1764460000000-knowledge-init';
 import { RunbookChildTickets1764600000003 } from './persistence/migrations/1764600000003-runbook-child-tickets';
+import { RunbookVoteVector1764720000004 } from './persistence/migrations/1764720000004-runbook-vote-vector';
 import { TicketTriagedHandler } from './handlers/ticket-triaged.handler';
 import { TicketEscalatedHandler } from './handlers/ticket-escalated.handler';
 import { KnowledgeSearchHandler } from './handlers/knowledge-search.handler';
@@ -42,7 +43,7 @@ function pinoLog(logger: DeskLogger): Log {
 }
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'knowledge', env: KnowledgeEnv, migrations: [KnowledgeInit1764460000000, RunbookChildTickets1764600000003] })],
+  imports: [PlatformModule.forService({ name: 'knowledge', env: KnowledgeEnv, migrations: [KnowledgeInit1764460000000, RunbookChildTickets1764600000003, RunbookVoteVector1764720000004] })],
   controllers: [TicketTriagedHandler, TicketEscalatedHandler, KnowledgeSearchHandler, KnowledgeController],
   providers: [
     { provide: KNOWLEDGE_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as KnowledgeEnv },

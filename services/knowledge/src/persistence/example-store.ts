@@ -55,9 +55,7 @@ export class ExampleStore {
        labelled AS (
          SELECT e.id, e.category, e.tsv FROM ${this.s}.example e WHERE NOT (e.id = ANY($3::text[]))
          UNION ALL
-         SELECT 'doc:' || d.scope_key || ':' || d.doc_id, d.category,
-                to_tsvector('english', d.title || ' ' || d.headings || ' ' || coalesce(d.sections->>'appliesTo', '') || ' '
-                  || coalesce(substring(d.body from '(?i)symptoms?[^:\n]{0,40}:([^\n]*)'), ''))
+         SELECT 'doc:' || d.scope_key || ':' || d.doc_id, d.category, d.vote_tsv
            FROM ${this.s}.document d
           WHERE $4::boolean AND d.category IS NOT NULL
             AND (d.scope = 'global' OR (d.scope = 'client' AND d.client_key = lower($5::text)))

@@ -6,6 +6,15 @@ import { assertSchemaName } from './db';
  * and body (C); the body is capped for indexing because a tsvector holds at most 1 MB.
  */
 /** The runbook header's `childTickets` per document (added after the first release: idempotent). */
+/**
+ * What a runbook says it is for (title, headings, "Applies to", a "symptoms" line), as a search vector: the
+ * runbook votes with it on a ticket's category beside the labelled tickets (added after the first release:
+ * idempotent; stored so a search never re-parses bodies).
+ */
+export const VOTE_TSV_COLUMN = (quotedSchema: string) => `ALTER TABLE ${quotedSchema}.document ADD COLUMN IF NOT EXISTS vote_tsv tsvector
+  GENERATED ALWAYS AS (to_tsvector('english', title || ' ' || headings || ' ' || coalesce(sections->>'appliesTo', '') || ' '
+    || coalesce(substring(left(body, 50000) from '(?i)symptoms?[^:\n]{0,40}:([^\n]*)'), ''))) STORED`;
+
 export const CHILD_TICKETS_COLUMN = (quotedSchema: string) => `ALTER TABLE ${quotedSchema}.document ADD COLUMN IF NOT EXISTS child_tickets jsonb NOT NULL DEFAULT '[]'::jsonb`;
 
 export function knowledgeSchemaSql(schemaName: string): string[] {
@@ -47,6 +56,7 @@ export function knowledgeSchemaSql(schemaName: string): string[] {
       CHECK ((scope = 'global') = (client_identifier IS NULL))
     )`,
     CHILD_TICKETS_COLUMN(s),
+    VOTE_TSV_COLUMN(s),
     `CREATE INDEX IF NOT EXISTS document_tsv_idx ON ${s}.document USING gin (tsv)`,
     `CREATE INDEX IF NOT EXISTS document_client_cat_idx ON ${s}.document (client_key, category)`,
     `CREATE INDEX IF NOT EXISTS document_global_cat_idx ON ${s}.document (category) WHERE scope = 'global'`,

@@ -36,6 +36,10 @@ export class PgStore implements SandboxStore {
           kind text NOT NULL, id text NOT NULL, client text, num numeric, doc jsonb NOT NULL, PRIMARY KEY (kind, id))`);
       }
       await c.query(`CREATE INDEX IF NOT EXISTS docs_kind_client ON ${this.s}.docs (kind, client)`);
+      // Lookups by field (a ticket's notes, a contact by e-mail) are containment queries; new ids start from
+      // the largest stored number. Without these both scan every record of the kind on each call.
+      await c.query(`CREATE INDEX IF NOT EXISTS docs_doc ON ${this.s}.docs USING gin (doc jsonb_path_ops)`);
+      await c.query(`CREATE INDEX IF NOT EXISTS docs_kind_num ON ${this.s}.docs (kind, num)`);
       await c.query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${this.s}.seqs (kind text PRIMARY KEY, value bigint NOT NULL)`);
       await c.query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${this.s}.calls (
         seq bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), vendor text NOT NULL, method text NOT NULL,

@@ -25,6 +25,13 @@ export const IntakeEnv = PlatformEnv.extend({
    * link of the ticket the desk itself opened (its callback can arrive first); any other callback is fetched at once.
    */
   INTAKE_ADDED_SETTLE_MS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * An update the PSA attributes to the desk's own member is fetched this much later. The desk's writes come
+   * in bursts (a note, a status, a time entry), each with its callback; waiting briefly lets one fetch cover
+   * the burst (the worker folds the queued callbacks of a ticket into one read). It is still fetched: an
+   * update made with the desk's credentials is not proof that it only holds the desk's own writes.
+   */
+  INTAKE_OWN_UPDATE_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
   /** The From address of alert tickets (the MSP's RMM alert sender), so triage knows the RMM is speaking. */
   INTAKE_ALERT_SENDER: z.string().email().default('rmm-alerts@harborline-it.example'),
   /** PSA fetch worker poll interval. */

@@ -5,6 +5,7 @@ import { DeskConfigService, DeskMetrics, PlatformCore, PlatformModule } from '@d
 import { IntakeEnv } from './config';
 import { INTAKE_ENV } from './tokens';
 import { IntakeInit1764400000000 } from './persistence/migrations/1764400000000-intake-init';
+import { PsaFetchJobByTicket1764800000000 } from './persistence/migrations/1764800000000-psa-fetch-job-by-ticket';
 import { Deliveries } from './adapters/deliveries';
 import { ApiKeys } from './adapters/api-keys';
 import { PsaWebhookAuth } from './adapters/psa-webhook-auth';
@@ -26,7 +27,7 @@ const CHANNEL_BY_PATH: Array<[RegExp, string]> = [
 ];
 
 @Module({
-  imports: [PlatformModule.forService({ name: 'intake', env: IntakeEnv, migrations: [IntakeInit1764400000000] })],
+  imports: [PlatformModule.forService({ name: 'intake', env: IntakeEnv, migrations: [IntakeInit1764400000000, PsaFetchJobByTicket1764800000000] })],
   controllers: [PsaWebhooksController, EmailController, PortalController, AlertsController, SmsController, OpenApiController, PsaLinkedHandler],
   providers: [
     { provide: INTAKE_ENV, inject: [DeskConfigService], useFactory: (cfg: DeskConfigService) => cfg.env as IntakeEnv },

@@ -29,8 +29,11 @@ afterAll(async () => {
   await cleanup(iso);
 }, 60_000);
 
-async function callback(action: 'added' | 'updated' | 'deleted', id: string): Promise<request.Response> {
-  const body = JSON.stringify({ MessageId: randomUUID(), FromUrl: 'x', CompanyId: 'harborline', MemberId: 'L1Agent', Action: action, Type: 'ticket', ID: Number(id), Entity: null, Metadata: { key_url: keys.url } });
+async function callback(action: 'added' | 'updated' | 'deleted', id: string, over: { memberId?: string; entity?: object } = {}): Promise<request.Response> {
+  const body = JSON.stringify({
+    MessageId: randomUUID(), FromUrl: 'x', CompanyId: 'harborline', MemberId: over.memberId ?? 'L1Agent', Action: action, Type: 'ticket', ID: Number(id),
+    Entity: over.entity ? JSON.stringify(over.entity) : null, Metadata: { key_url: keys.url },
+  });
   return request(desk.url).post('/webhooks/connectwise').set('content-type', 'application/json').set('x-content-signature', cwSign(SIGNING_KEY, body)).send(body);
 }
 
@@ -86,4 +89,31 @@ test('a ticket the desk opened (linked) is not taken for a new one', async () =>
   const row = await query<{ outcome: string }>(`SELECT outcome FROM "${schema}".raw_delivery WHERE id = $1`, [res.body.deliveryId]);
   expect(row[0]!.outcome).toBe('ignored');
   expect((await events('desk.ticket.received.v1')).some((e) => (e.payload as { ticket: { psa: { id: string } | null } }).ticket.psa?.id === t.id)).toBe(false);
+}, 60_000);
+
+test('a burst of callbacks for one ticket is covered by one fetch: every delivery settled, each new note once', async () => {
+  const t = await psa.createTicket({ companyIdentifier: 'ContosoDental', summary: 'VPN drops', description: 'Every hour', contactEmail: 'amy.lee@contoso-dental.example' });
+  expect((await callback('added', t.id)).status).toBe(202);
+  const received = await waitFor(async () => (await events('desk.ticket.received.v1')).find((e) => (e.payload as { ticket: { psa: { id: string } | null } }).ticket.psa?.id === t.id), 15_000, 'received');
+  await waitFor(jobsDone, 15_000, 'first fetch');
+
+  // The PSA is unreachable while the desk writes and the user answers: six callbacks queue up behind the first.
+  psa.down = true;
+  const deliveries: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    if (i === 3) psa.tickets.get(t.id)!.notes.push({ id: 'n-burst', text: 'It dropped again at 10:00', internal: false, resolution: false, createdBy: 'amy.lee@contoso-dental.example', createdAt: null });
+    const res = await callback('updated', t.id);
+    expect(res.status).toBe(202);
+    deliveries.push(res.body.deliveryId as string);
+  }
+  psa.down = false;
+  await waitFor(jobsDone, 20_000, 'burst fetched');
+
+  const rows = await query<{ id: string; outcome: string; reason: string | null }>(`SELECT id, outcome, reason FROM "${schema}".raw_delivery WHERE id = ANY($1::uuid[])`, [deliveries]);
+  expect(rows).toHaveLength(6);
+  const covered = rows.filter((r) => r.reason?.startsWith('covered by the fetch for delivery '));
+  expect(covered).toHaveLength(5);
+  expect(rows.find((r) => !covered.includes(r))!.outcome).toBe('reply');
+  const replies = (await events('desk.ticket.reply.v1')).filter((e) => e.ticketId === received.ticketId);
+  expect(replies.map((r) => (r.payload as { body: string }).body)).toEqual(['It dropped again at 10:00']);
 }, 60_000);

@@ -87,6 +87,10 @@ export class FakePsa implements PsaClient {
     this.gate();
     return this.t(id);
   }
+  async getTicketWithNotes(id: string): Promise<{ ticket: PsaTicket; notes: PsaNote[] }> {
+    return { ticket: await this.getTicket(id), notes: await this.listNotes(id) };
+  }
+
 
   async findTickets(q: { companyIdentifier?: string; summaryContains?: string }): Promise<PsaTicket[]> {
     this.gate();

@@ -117,6 +117,8 @@ export interface PsaClient {
   route(id: string, to: { board: string; priority?: string; ownerIdentifier?: string | null }): Promise<void>;
   addNote(id: string, note: { text: string; internal: boolean; resolution?: boolean }): Promise<PsaNote>;
   listNotes(id: string): Promise<PsaNote[]>;
+  /** The ticket and its notes, in as few calls as the vendor allows (intake reads both on every callback). */
+  getTicketWithNotes(id: string): Promise<{ ticket: PsaTicket; notes: PsaNote[] }>;
   addTimeEntry(id: string, entry: PsaTimeEntry): Promise<{ id: string }>;
   createChildTicket(parentId: string, input: CreatePsaTicket): Promise<PsaTicket>;
   /**

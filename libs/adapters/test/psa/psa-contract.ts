@@ -44,6 +44,11 @@ export function psaContract(system: PsaConnection['system']): void {
       const notes = await psa.listNotes(t.id);
       expect(notes.filter((x) => x.text === 'Checked the tunnel logs.' && x.internal)).toHaveLength(1);
       expect(notes.filter((x) => x.text === 'We are on it.' && !x.internal)).toHaveLength(1);
+      // The combined read intake makes on every callback: the same ticket and notes as the two reads.
+      const both = await psa.getTicketWithNotes(t.id);
+      expect(both.ticket).toEqual(await psa.getTicket(t.id));
+      expect(both.notes).toEqual(notes);
+      expect(both.ticket.description).toBe('every hour');
       const te = await psa.addTimeEntry(t.id, { memberIdentifier: 'L1Agent', start: '2026-11-30T15:00:00Z', end: '2026-11-30T15:12:00Z', hours: 0.2, workType: 'Automation', billable: false, notes: 'Automated triage' });
       expect(te.id).toBeTruthy();
       const child = await psa.createChildTicket(t.id, { companyIdentifier: who.identifier, summary: 'Replace VPN token', description: 'child' });

@@ -90,12 +90,12 @@ export class Deliveries {
     });
   }
 
-  /** A PSA callback: stored with a fetch job; the worker fetches the ticket and publishes after the 2xx. */
-  async psaCallback(d: RawDelivery, job: { system: string; connectionClient: string; psaTicketId: string; action: string; actor: string | null; ticketNumber: string | null }, settleMs = 0): Promise<Accepted> {
+  /** A PSA callback: stored with a fetch job; the worker fetches the ticket (after `delayMs`) and publishes after the 2xx. */
+  async psaCallback(d: RawDelivery, job: { system: string; connectionClient: string; psaTicketId: string; action: string; actor: string | null; ticketNumber: string | null }, delayMs = 0): Promise<Accepted> {
     return this.uow.run(async (ctx) => {
       const b = await this.begin(ctx, d, 'pending_fetch', null, null);
       if ('outcome' in b) return b;
-      await IntakeStore.enqueueFetch(ctx.tx, { deliveryId: b.id, ...job }, job.action === 'added' ? settleMs : 0);
+      await IntakeStore.enqueueFetch(ctx.tx, { deliveryId: b.id, ...job }, delayMs);
       return { outcome: 'pending_fetch', deliveryId: b.id, ticketId: null };
     });
   }

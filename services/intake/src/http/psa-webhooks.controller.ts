@@ -1,7 +1,9 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
+import { AdapterRegistry } from '@desk/adapters';
 import { DeskLogger } from '@desk/platform';
+import { sameMember } from '../domain/psa-follow-up';
 import { parseAutotaskWebhook, parseConnectWiseCallback, parseHaloWebhook, type PsaCallback } from '../domain/psa-webhooks';
 import { checkReplayWindow } from '../domain/signatures';
 import { IntakeRejection } from '../domain/rejection';
@@ -25,6 +27,7 @@ export class PsaWebhooksController {
     private readonly auth: PsaWebhookAuth,
     private readonly worker: PsaFetchWorker,
     private readonly log: DeskLogger,
+    private readonly registry: AdapterRegistry,
     @Inject(INTAKE_ENV) private readonly env: IntakeEnv,
   ) {}
 
@@ -79,8 +82,10 @@ export class PsaWebhooksController {
     const accepted = await this.deliveries.psaCallback(
       { channel: cb.system, idempotencyKey: cb.deliveryId, clientIdentifier: null, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') },
       { system: cb.system, connectionClient, psaTicketId: cb.psaTicketId, action: cb.action, actor: cb.actor, ticketNumber: cb.ticketNumber },
+      cb.action === 'updated' && sameMember(cb.actor, this.registry.config.msp.agentMemberIdentifier) ? this.env.INTAKE_OWN_UPDATE_SETTLE_MS : 0,
     );
-    // Fetched at once; the worker holds an "added" callback back only while the desk may be creating that ticket.
+    // Fetched at once (the desk's own updates a moment later); the worker holds an "added" callback back only
+    // while the desk may be creating that ticket.
     if (accepted.outcome === 'pending_fetch') this.worker.kick();
     return acceptedBody(accepted);
   }

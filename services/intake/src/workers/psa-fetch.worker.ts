@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Subjects } from '@desk/contracts';
-import { AdapterRegistry, VendorAuthError, VendorNotFoundError, VendorRequestError, type PsaNote } from '@desk/adapters';
+import { AdapterRegistry, VendorAuthError, VendorNotFoundError, VendorRequestError, type PsaNote, type PsaTicket } from '@desk/adapters';
 import type { PsaSystem } from '@desk/contracts';
 import { DeskLogger, UnitOfWork } from '@desk/platform';
 import { decidePsaFollowUp } from '../domain/psa-follow-up';
@@ -14,6 +14,8 @@ import type { IntakeEnv } from '../config';
 interface JobRow {
   seq: string; delivery_id: string; system: string; connection_client: string; psa_ticket_id: string;
   action: string; actor: string | null; ticket_number: string | null; attempts: number;
+  /** The newest pending job of the same PSA ticket when this one was claimed (its callback precedes the fetch). */
+  covered_seq: string;
 }
 
 /** Statuses the PSA writer sets on the desk's behalf (see psa-writer's status map). */
@@ -104,10 +106,30 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
          WHERE j.status = 'pending' AND j.next_attempt_at <= now() AND (j.lease_until IS NULL OR j.lease_until < now())
            AND NOT EXISTS (SELECT 1 FROM psa_fetch_job o WHERE o.system = j.system AND o.psa_ticket_id = j.psa_ticket_id AND o.status = 'pending' AND o.seq < j.seq)
          ORDER BY j.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`);
+       RETURNING *, (SELECT max(o.seq) FROM psa_fetch_job o
+                     WHERE o.system = psa_fetch_job.system AND o.psa_ticket_id = psa_fetch_job.psa_ticket_id AND o.status = 'pending') AS covered_seq`);
     // TypeORM returns [rows, affected] for UPDATE … RETURNING on postgres.
     const list = (Array.isArray(rows[0]) ? rows[0] : rows) as JobRow[];
     return list[0] ?? null;
+  }
+
+  /**
+   * Every pending callback of the same PSA ticket that was stored before this job was claimed describes a
+   * change the PSA had already made when the fetch ran, so the fetched ticket and notes cover it: those
+   * jobs are done with this one instead of fetching the same state again. The desk's own writes fire
+   * several callbacks each (note, status, time entry); this turns a burst of them into one or two fetches.
+   * A "deleted" callback is never folded in (it must be judged on its own).
+   */
+  private async coalesce(tx: EntityManager, job: JobRow, ticketId: string | null): Promise<void> {
+    if (BigInt(job.covered_seq) <= BigInt(job.seq)) return;
+    await tx.query(
+      `WITH folded AS (
+         UPDATE psa_fetch_job SET status = 'done', lease_until = NULL, last_error = NULL
+          WHERE system = $1 AND psa_ticket_id = $2 AND status = 'pending' AND seq > $3 AND seq <= $4 AND action <> 'deleted'
+          RETURNING delivery_id)
+       UPDATE raw_delivery SET outcome = 'ignored', ticket_id = COALESCE($5, ticket_id), reason = $6
+        WHERE id IN (SELECT delivery_id FROM folded)`,
+      [job.system, job.psa_ticket_id, job.seq, job.covered_seq, ticketId, `covered by the fetch for delivery ${job.delivery_id}`]);
   }
 
   private async process(job: JobRow): Promise<void> {
@@ -117,8 +139,9 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
     };
     try {
       const psa = this.registry.psa(job.connection_client);
-      const ticket = await psa.getTicket(job.psa_ticket_id);
-      const notes: PsaNote[] = callback.action === 'deleted' ? [] : await psa.listNotes(job.psa_ticket_id);
+      const { ticket, notes }: { ticket: PsaTicket; notes: PsaNote[] } = callback.action === 'deleted'
+        ? { ticket: await psa.getTicket(job.psa_ticket_id), notes: [] }
+        : await psa.getTicketWithNotes(job.psa_ticket_id);
       await this.uow.run(async (ctx) => {
         const link = await IntakeStore.linkByPsa(ctx.tx, job.system, ticket.id, true);
         const origin = link ? null : await this.deskOrigin(ctx.tx, job, ticket.id);
@@ -128,9 +151,11 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
           callback, ticket, notes, createdByDesk, link: link ? { deskTicketId: link.ticketId, clientIdentifier: link.clientIdentifier, lastStatus: link.lastStatus, seenNoteIds: link.seenNoteIds } : null,
           agentIdentifier: this.registry.config.msp.agentMemberIdentifier, deskStatuses: DESK_STATUSES, rawRef: job.delivery_id, now: new Date(),
         });
+        let deskTicketId = link?.ticketId ?? null;
         if (decision.kind === 'new') {
           const t = decision.ticket;
           const ticketId = randomUUID();
+          deskTicketId = ticketId;
           await IntakeStore.upsertLink(ctx.tx, {
             ticketId, clientIdentifier: t.clientIdentifier, channel: 'psa_webhook', psaSystem: job.system, psaTicketId: ticket.id,
             psaNumber: t.psa?.number ?? null, lastStatus: decision.lastStatus, seenNoteIds: decision.seenNoteIds,
@@ -150,6 +175,7 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
           await IntakeStore.updateDeliveryOutcome(ctx.tx, job.delivery_id, 'ignored', link?.ticketId ?? null, decision.reason);
         }
         await ctx.tx.query(`UPDATE psa_fetch_job SET status = 'done', lease_until = NULL, last_error = NULL WHERE seq = $1`, [job.seq]);
+        await this.coalesce(ctx.tx, job, deskTicketId);
       });
     } catch (e) {
       if (e instanceof SettleWait) {

@@ -74,7 +74,7 @@ export class SlaMonitor implements OnApplicationBootstrap, OnApplicationShutdown
       try {
         const psa = this.registry.psa(client.identifier);
         if (!humans.has(client.identifier)) humans.set(client.identifier, await this.team(client.identifier));
-        const [ticket, notes] = await Promise.all([psa.getTicket(r.psa_ticket_id), psa.listNotes(r.psa_ticket_id)]);
+        const { ticket, notes } = await psa.getTicketWithNotes(r.psa_ticket_id);
         const receivedAt = new Date(r.received_at);
         const minutes = this.minutesFor(client.identifier);
         const s = slaStatus({

@@ -206,6 +206,11 @@ export class AutotaskPsaClient implements PsaClient {
     for (const n of await this.listNotesRaw(id)) out.push(await this.toNote(n));
     return out;
   }
+  async getTicketWithNotes(id: string): Promise<{ ticket: PsaTicket; notes: PsaNote[] }> {
+    const [ticket, notes] = await Promise.all([this.getTicket(id), this.listNotes(id)]);
+    return { ticket, notes };
+  }
+
 
   /** Work types are billing codes (allocation codes) in Autotask: the time entry's `billingCodeID`, by name. */
   private async workTypeId(name: string): Promise<number> {

@@ -137,6 +137,13 @@ export class ConnectWisePsaClient implements PsaClient {
     return (await this.all(`/service/tickets/${id}/notes`, { orderBy: 'id asc' })).map((n) => this.toNote(n));
   }
 
+  /** Two calls, not three: the description is the first detail-description note, read from the same list. */
+  async getTicketWithNotes(id: string): Promise<{ ticket: PsaTicket; notes: PsaNote[] }> {
+    const [t, raw] = await Promise.all([this.http.request({ method: 'GET', path: `/service/tickets/${id}` }), this.all(`/service/tickets/${id}/notes`, { orderBy: 'id asc' })]);
+    const description = str(raw.find((n) => n.detailDescriptionFlag === true)?.text) ?? '';
+    return { ticket: this.toTicket(record(t.body, V, 'ticket'), description), notes: raw.map((n) => this.toNote(n)) };
+  }
+
   /**
    * Covered work is entered against the agreement: `agreement` set and `billableOption` NoCharge (it shows
    * on the agreement's invoice at no charge); other billable work is `Billable`; the rest `DoNotBill`.

@@ -174,6 +174,11 @@ export class HaloPsaClient implements PsaClient {
     const agents = await this.agents();
     return arr(body.actions, V, 'actions').filter((a) => (str(a.note) ?? '') !== '').map((a) => this.toNote(a, agents));
   }
+  async getTicketWithNotes(id: string): Promise<{ ticket: PsaTicket; notes: PsaNote[] }> {
+    const [ticket, notes] = await Promise.all([this.getTicket(id), this.listNotes(id)]);
+    return { ticket, notes };
+  }
+
 
   /** Charge types (Halo's lookup 17): the work type of an action's time, by name. */
   private async chargeTypeId(name: string): Promise<number> {

@@ -1,11 +1,19 @@
 import type { PsaConnection } from '@desk/adapters';
 import { TokenBucket } from '../domain/token-bucket';
 
+/**
+ * The process's buckets, by tenant: the write drainer and the SLA watch each hold a limiter, and a
+ * tenant's budget is one budget whoever spends it (two limiters with their own buckets would allow twice
+ * the vendor's rate).
+ */
+const PROCESS_BUCKETS = new Map<string, TokenBucket>();
+
 /** One bucket per PSA tenant (several MSP clients often share one tenant, and share its limit). */
 export class PsaRateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
-
-  constructor(private readonly limits: Record<string, { ratePerSecond: number; burst: number }>) {}
+  constructor(
+    private readonly limits: Record<string, { ratePerSecond: number; burst: number }>,
+    private readonly buckets: Map<string, TokenBucket> = PROCESS_BUCKETS,
+  ) {}
 
   static tenantKey(conn: PsaConnection): string {
     switch (conn.system) {

@@ -11,6 +11,7 @@ import { NatsConnectionService } from './messaging/nats-connection.service';
 import { Outbox } from './messaging/outbox';
 import { UnitOfWork } from './messaging/unit-of-work';
 import { DeskMetrics } from './metrics/metrics';
+import { Poller } from './scheduling/poller';
 
 /**
  * Everything one service instance shares: its connections and the platform objects built on them.
@@ -66,27 +67,24 @@ export class PlatformCore {
     return core;
   }
 
-  private housekeeping: NodeJS.Timeout | null = null;
+  private housekeeping: Poller | null = null;
 
   /**
    * processed_event keys are only needed while a redelivery is possible: the stream keeps events 7 days,
    * so keys older than 8 days are dropped (hourly, in small batches so it never blocks handlers).
    */
   private startHousekeeping(): void {
-    const prune = async () => {
-      const table = qualified(this.schema, 'processed_event');
-      await this.ds.query(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE processed_at < now() - interval '8 days' LIMIT 10000)`)
-        .catch((e: unknown) => this.log.warn({ err: e }, 'processed_event pruning failed'));
-    };
-    this.housekeeping = setInterval(() => void prune(), 3600_000);
-    this.housekeeping.unref();
+    const table = qualified(this.schema, 'processed_event');
+    this.housekeeping = new Poller('processed_event pruning', 3600_000,
+      () => this.ds.query(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE processed_at < now() - interval '8 days' LIMIT 10000)`), this.log);
+    this.housekeeping.start();
   }
 
   /** Stops the relay and closes NATS and the pool (after the transport has drained its consumers). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.housekeeping) clearInterval(this.housekeeping);
+    await this.housekeeping?.stop();
     await this.outbox.stop();
     await this.nats.close();
     if (this.ds.isInitialized) await this.ds.destroy();

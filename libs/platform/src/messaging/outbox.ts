@@ -6,6 +6,7 @@ import { DeskMetrics } from '../metrics/metrics';
 import { currentTraceHeaders, Headers } from '../tracing/tracing';
 import { encodeText } from './codec';
 import { NatsConnectionService } from './nats-connection.service';
+import { Poller } from '../scheduling/poller';
 
 export interface OutboxRow {
   id: string;
@@ -26,8 +27,7 @@ export class Outbox {
   private readonly table: string;
   private deletes: string[] = [];
   private deleteTimer: NodeJS.Timeout | null = null;
-  private relayTimer: NodeJS.Timeout | null = null;
-  private relaying: Promise<void> | null = null;
+  private relay: Poller | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -92,14 +92,9 @@ export class Outbox {
   }
 
   startRelay(pollMs: number, minAgeMs = 2000): void {
-    if (this.relayTimer) return;
-    this.relayTimer = setInterval(() => {
-      if (!this.relaying) this.relaying = this.relayOnce(minAgeMs).catch((e: unknown) => {
-        this.log.warn({ err: e }, 'outbox relay pass failed');
-        return 0;
-      }).then(() => { this.relaying = null; });
-    }, pollMs);
-    this.relayTimer.unref();
+    if (this.relay) return;
+    this.relay = new Poller('outbox relay', pollMs, () => this.relayOnce(minAgeMs), this.log);
+    this.relay.start();
   }
 
   /**
@@ -144,9 +139,8 @@ export class Outbox {
   }
 
   async stop(): Promise<void> {
-    if (this.relayTimer) clearInterval(this.relayTimer);
-    this.relayTimer = null;
-    if (this.relaying) await this.relaying;
+    await this.relay?.stop();
+    this.relay = null;
     await this.flushDeletes();
   }
 }

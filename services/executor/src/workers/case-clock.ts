@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DeskLogger, UnitOfWork } from '@desk/platform';
+import { DeskLogger, Poller, UnitOfWork } from '@desk/platform';
 import { ExecutorService } from '../app/executor.service';
 import { fromUow } from '@desk/platform';
 import { CaseRepository } from '../persistence/case-repository';
@@ -10,38 +10,31 @@ import { ExecutorEnv } from '../config';
 /** Expired codes and lapsed approvals escalate even when nobody replies. */
 @Injectable()
 export class CaseClock implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
+  private readonly poller: Poller;
 
   constructor(
     private readonly executor: ExecutorService,
     private readonly uow: UnitOfWork,
     private readonly ds: DataSource,
-    private readonly logger: DeskLogger,
+    logger: DeskLogger,
     @Inject(EXECUTOR_ENV) private readonly env: ExecutorEnv,
-  ) {}
+  ) {
+    this.poller = new Poller('case clock', env.EXECUTOR_TICK_MS, () => this.tick(), logger.pino);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.env.EXECUTOR_TICK_MS);
-    this.timer.unref();
+    this.poller.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** A tick in flight finishes (its transactions commit) before the pool closes. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.poller.stop();
   }
 
+  /** One pass over the due cases (the poller keeps passes from overlapping). Returns how many were due. */
   async tick(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const due = await new CaseRepository().due(this.ds.manager, this.env.EXECUTOR_APPROVAL_TTL_MS);
-      for (const id of due) await this.uow.run((ctx) => this.executor.onTick(id, fromUow(ctx, id)));
-      return due.length;
-    } catch (e) {
-      this.logger.pino.warn({ err: (e as Error).message }, 'case clock failed');
-      return 0;
-    } finally {
-      this.running = false;
-    }
+    const due = await new CaseRepository().due(this.ds.manager, this.env.EXECUTOR_APPROVAL_TTL_MS);
+    for (const id of due) await this.uow.run((ctx) => this.executor.onTick(id, fromUow(ctx, id)));
+    return due.length;
   }
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { DataSource } from 'typeorm';
 import type { Counter } from 'prom-client';
 import { AdapterRegistry } from '@desk/adapters';
-import { DeskLogger, DeskMetrics, UnitOfWork } from '@desk/platform';
+import { DeskLogger, DeskMetrics, Poller, UnitOfWork } from '@desk/platform';
 import { DISPATCH_CLOCK, type Clock } from '../dispatch/tokens';
 import { FollowUpScheduler } from './follow-up-scheduler';
 import type { FollowUpEnv } from './follow-up-config';
@@ -17,16 +17,15 @@ export const FOLLOWUP_ENV = Symbol('FOLLOWUP_ENV');
 @Injectable()
 export class FollowUpWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly scheduler: FollowUpScheduler;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly poller: Poller;
   private readonly fired: Counter<string>;
 
   constructor(
     ds: DataSource,
     registry: AdapterRegistry,
-    private readonly log: DeskLogger,
+    log: DeskLogger,
     metrics: DeskMetrics,
-    @Inject(FOLLOWUP_ENV) private readonly env: FollowUpEnv,
+    @Inject(FOLLOWUP_ENV) env: FollowUpEnv,
     @Inject(DISPATCH_CLOCK) clock: Clock,
     uow: UnitOfWork,
   ) {
@@ -46,20 +45,17 @@ export class FollowUpWorker implements OnApplicationBootstrap, OnApplicationShut
         audit: (ticketId, entry) => ctx.audit(ticketId, entry),
       })),
     });
+    this.poller = new Poller('follow-up', env.DESK_FOLLOWUP_POLL_MS, async () => {
+      const n = await this.scheduler.tick();
+      if (n > 0) this.fired.inc(n);
+    }, log.pino);
   }
 
   onApplicationBootstrap(): void {
-    if (this.env.DESK_FOLLOWUP_POLL_MS <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.scheduler.tick()
-        .then((n) => { if (n > 0) this.fired.inc(n); }, (e: unknown) => this.log.pino.warn({ err: e }, 'follow-up tick failed'))
-        .finally(() => { this.running = null; });
-    }, this.env.DESK_FOLLOWUP_POLL_MS);
+    this.poller.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.poller.stop();
   }
 }

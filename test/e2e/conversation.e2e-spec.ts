@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startDesk, type DeskProcesses } from '../support/desk-processes';
 import { UserSimulator } from '../support/user-simulator';
 import { PsaSandbox, type CreatedTicket, type PsaView } from './psa-sandbox';
+import { until as waitUntil } from '../support/until';
 
 /**
  * Guidance conversations end to end (issue 9, must-show 1): a user asks something the client's runbook
@@ -77,15 +78,8 @@ afterAll(async () => {
   if (runbooks) rmSync(runbooks, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 400));
-  }
-  throw new Error(`timed out waiting for ${what}\n--- executor\n${desk.logs('executor', 30)}\n--- psa-writer\n${desk.logs('psa-writer', 30)}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 400, logsOnTimeout: () => `--- executor\n${desk.logs('executor', 30)}\n--- psa-writer\n${desk.logs('psa-writer', 30)}` });
 
 async function portal(path: string, body: unknown): Promise<{ ticketId?: string; outcome?: string }> {
   const res = await fetch(`${desk.urls.intake}/portal/tickets${path}`, {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ROOT, startDesk, type DeskProcesses } from '../support/desk-processes';
 import { e164, UserSimulator } from '../support/user-simulator';
 import { PsaSandbox } from './psa-sandbox';
+import { until as waitUntil } from '../support/until';
 
 /**
  * Exactly once under a real crash (issue 6, must-show 3). The executor runs with the test hook
@@ -35,15 +36,8 @@ afterAll(async () => {
   await desk?.stop();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}\n--- executor\n${desk.logs('executor', 40)}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 500, logsOnTimeout: () => `--- executor\n${desk.logs('executor', 40)}` });
 
 interface Call { seq: number; vendor: string; method: string; path: string; status: number; body?: unknown; principal?: string | null }
 const callLog = async (q = ''): Promise<Call[]> => (await (await fetch(`${desk.sandboxUrl}/admin/calls${q}`)).json()) as Call[];

@@ -7,6 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { makeEvent, Subjects } from '@desk/contracts';
 import { startDesk, type DeskProcesses, type Replica } from '../support/desk-processes';
 import { PsaSandbox, type CreatedTicket } from './psa-sandbox';
+import { until as waitUntil } from '../support/until';
 
 /**
  * Follow-up timers with two replicas of psa-writer (the service that owns them), as real processes on one
@@ -37,15 +38,8 @@ const setClock = (iso: string) => {
   renameSync(`${clockFile}.tmp`, clockFile);
 };
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 400));
-  }
-  throw new Error(`timed out waiting for ${what}\n--- psa-writer\n${desk.logs('psa-writer', 30)}\n--- replica 2\n${second?.logs(30)}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 400, logsOnTimeout: () => `--- psa-writer\n${desk.logs('psa-writer', 30)}\n--- replica 2\n${second?.logs(30)}` });
 
 beforeAll(async () => {
   clockDir = mkdtempSync(join(tmpdir(), 'desk-clock-'));

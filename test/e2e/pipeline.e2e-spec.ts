@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, startDesk, type DeskProcesses } from '../support/desk-processes';
 import { PsaSandbox, type CreatedTicket, type PsaSystem } from './psa-sandbox';
+import { until as waitUntil } from '../support/until';
 
 /**
  * The whole loop, as an MSP would see it: a ticket created in the client's PSA (sandbox) → the PSA's
@@ -25,20 +26,8 @@ afterAll(async () => {
   await desk?.stop();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n--- intake\n${desk.logs('intake', 30)}\n--- executor\n${desk.logs('executor', 30)}\n--- psa-writer\n${desk.logs('psa-writer', 30)}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 500, logsOnTimeout: () => `--- intake\n${desk.logs('intake', 30)}\n--- executor\n${desk.logs('executor', 30)}\n--- psa-writer\n${desk.logs('psa-writer', 30)}` });
 
 interface Transition { ticket_id: string; state: string; service: string; trace_id: string | null }
 

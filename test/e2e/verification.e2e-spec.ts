@@ -7,6 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import { ROOT, SERVICE_NAMES, startDesk, type DeskProcesses } from '../support/desk-processes';
 import { e164, UserSimulator, wrongCodeFor, type WorldContact } from '../support/user-simulator';
 import { PsaSandbox, type PsaView } from './psa-sandbox';
+import { until as waitUntil } from '../support/until';
 
 /**
  * Identity verification end to end (issue 10, must-show 1 and 2), with the user played through the
@@ -56,15 +57,8 @@ afterAll(async () => {
   if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}\n--- intake\n${desk.logs('intake', 20)}\n--- executor\n${desk.logs('executor', 30)}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 500, logsOnTimeout: () => `--- intake\n${desk.logs('intake', 20)}\n--- executor\n${desk.logs('executor', 30)}` });
 
 interface Opened { psaId: string; deskTicketId: string; number: string | null; since: string; person: WorldContact }
 

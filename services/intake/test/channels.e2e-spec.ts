@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startDesk, type DeskProcesses } from '../../../test/support/desk-processes';
 import { PsaSandbox, type PsaSystem } from '../../../test/e2e/psa-sandbox';
 import { rfc822 } from './helpers';
+import { until as waitUntil } from '../../../test/support/until';
 
 /**
  * Every non-PSA channel end to end (the PSA webhooks are covered by test/e2e/pipeline.e2e-spec.ts):
@@ -27,20 +28,8 @@ afterAll(async () => {
   await desk?.stop();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n--- intake\n${desk.logs('intake', 30)}\n--- triage\n${desk.logs('triage', 20)}\n--- psa-writer\n${desk.logs('psa-writer', 30)}`);
-}
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> =>
+  waitUntil(what, probe, { timeoutMs, intervalMs: 500, logsOnTimeout: () => `--- intake\n${desk.logs('intake', 30)}\n--- triage\n${desk.logs('triage', 20)}\n--- psa-writer\n${desk.logs('psa-writer', 30)}` });
 
 /** The PSA ticket psa-writer opened for a desk ticket, once its first response is there. */
 async function psaTicketWithFirstResponse(ticketId: string) {

@@ -15,6 +15,9 @@ const numOf = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id)
  * is two statements inside PostgreSQL (delete + insert-select) and never re-sends the world over the wire.
  * Tables are UNLOGGED: the sandbox's state is disposable and writes stay cheap.
  */
+/** Fields that point a record at its ticket (ConnectWise / Halo / Autotask spellings, CW time entries). */
+const PARENT_KEYS = ['ticketId', 'ticket_id', 'ticketID', 'chargeToId'] as const;
+
 export class PgStore implements SandboxStore {
   private readonly s: string;
   private readonly kept = new Set<string>();
@@ -36,10 +39,12 @@ export class PgStore implements SandboxStore {
           kind text NOT NULL, id text NOT NULL, client text, num numeric, doc jsonb NOT NULL, PRIMARY KEY (kind, id))`);
       }
       await c.query(`CREATE INDEX IF NOT EXISTS docs_kind_client ON ${this.s}.docs (kind, client)`);
-      // Lookups by field (a ticket's notes, a contact by e-mail) are containment queries; new ids start from
-      // the largest stored number. Without these both scan every record of the kind on each call.
-      await c.query(`CREATE INDEX IF NOT EXISTS docs_doc ON ${this.s}.docs USING gin (doc jsonb_path_ops)`);
+      // New ids start from the largest stored number, and a ticket's notes / actions / time entries are read
+      // on almost every call: without these both scan every record of the kind (a vendor indexes them too).
       await c.query(`CREATE INDEX IF NOT EXISTS docs_kind_num ON ${this.s}.docs (kind, num)`);
+      for (const key of PARENT_KEYS) {
+        await c.query(`CREATE INDEX IF NOT EXISTS "docs_${key}" ON ${this.s}.docs (kind, (doc->>'${key}')) WHERE doc ? '${key}'`);
+      }
       await c.query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${this.s}.seqs (kind text PRIMARY KEY, value bigint NOT NULL)`);
       await c.query(`CREATE UNLOGGED TABLE IF NOT EXISTS ${this.s}.calls (
         seq bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), vendor text NOT NULL, method text NOT NULL,
@@ -87,6 +92,13 @@ export class PgStore implements SandboxStore {
       // JSONB containment: equality for scalars; for arrays it means "contains these elements".
       args.push(JSON.stringify(opts.where));
       sql += ` AND doc @> $${args.length}::jsonb`;
+      // The same test on a parent key, in the form its index serves (containment alone scans the kind).
+      for (const key of PARENT_KEYS) {
+        const v = opts.where[key];
+        if (typeof v !== 'number' && typeof v !== 'string') continue;
+        args.push(String(v));
+        sql += ` AND doc ? '${key}' AND doc->>'${key}' = $${args.length}`;
+      }
     }
     return { sql, args };
   }

@@ -34,8 +34,11 @@ export const IntakeEnv = PlatformEnv.extend({
   INTAKE_OWN_UPDATE_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
   /** The From address of alert tickets (the MSP's RMM alert sender), so triage knows the RMM is speaking. */
   INTAKE_ALERT_SENDER: z.string().email().default('rmm-alerts@harborline-it.example'),
-  /** PSA fetch worker poll interval. */
-  INTAKE_FETCH_POLL_MS: z.coerce.number().int().min(20).default(200),
+  /**
+   * PSA fetch worker poll interval: the safety net. Accepted callbacks wake the worker themselves (at once,
+   * or when their settle is over); the poll picks up retries, other replicas' jobs and a restart's backlog.
+   */
+  INTAKE_FETCH_POLL_MS: z.coerce.number().int().min(20).default(1000),
   /**
    * PSA fetch jobs run in parallel across tickets; jobs of one PSA ticket still run one at a time, in order.
    * A job mostly waits on two PSA calls, so many lanes are cheap (each holds a DB connection only to commit).

@@ -79,14 +79,18 @@ export class PsaWebhooksController {
   }
 
   private async store(req: Request, raw: Buffer, cb: PsaCallback, connectionClient: string): Promise<{ status: number; body: unknown }> {
+    const delayMs = cb.action === 'updated' && sameMember(cb.actor, this.registry.config.msp.agentMemberIdentifier) ? this.env.INTAKE_OWN_UPDATE_SETTLE_MS : 0;
     const accepted = await this.deliveries.psaCallback(
       { channel: cb.system, idempotencyKey: cb.deliveryId, clientIdentifier: null, contentType: 'application/json', headers: auditHeaders(req), body: raw.toString('utf8') },
       { system: cb.system, connectionClient, psaTicketId: cb.psaTicketId, action: cb.action, actor: cb.actor, ticketNumber: cb.ticketNumber },
-      cb.action === 'updated' && sameMember(cb.actor, this.registry.config.msp.agentMemberIdentifier) ? this.env.INTAKE_OWN_UPDATE_SETTLE_MS : 0,
+      delayMs,
     );
-    // Fetched at once (the desk's own updates a moment later); the worker holds an "added" callback back only
-    // while the desk may be creating that ticket.
-    if (accepted.outcome === 'pending_fetch') this.worker.kick();
+    // Fetched at once, the desk's own updates when their settle is over (the poll covers a restart in
+    // between); the worker holds an "added" callback back only while the desk may be creating that ticket.
+    if (accepted.outcome === 'pending_fetch') {
+      if (delayMs > 0) setTimeout(() => this.worker.kick(), delayMs + 20).unref();
+      else this.worker.kick();
+    }
     return acceptedBody(accepted);
   }
 }

@@ -38,6 +38,8 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
   private timer: NodeJS.Timeout | null = null;
   private readonly lanes = new Set<Promise<void>>();
   private kicks = 0;
+  /** Lanes between asking for a job and getting the answer. */
+  private claiming = 0;
   private stopped = false;
   /** Whether psa-writer's tables are in this database (once seen, they stay). */
   private psaWriterTables = false;
@@ -64,6 +66,9 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
   /** Wakes the worker at once (after an accepted callback has committed) instead of waiting for the next poll. */
   kick(): void {
     this.kicks++;
+    // A lane that is looking right now sees the kick (it looks again) — another lane would only find the
+    // same job or nothing; a lane that finds a job starts a sibling, so parallelism still follows the work.
+    if (this.claiming > 0) return;
     this.spawn();
   }
 
@@ -85,7 +90,8 @@ export class PsaFetchWorker implements OnApplicationBootstrap, OnApplicationShut
         const kicksBefore = this.kicks;
         // claim() never hands out a ticket's job while an earlier one of the same PSA ticket is pending,
         // so each ticket's callbacks are still processed in order.
-        const job = await this.claim();
+        this.claiming++;
+        const job = await this.claim().finally(() => this.claiming--);
         if (!job) {
           if (this.kicks === kicksBefore) return;
           continue;

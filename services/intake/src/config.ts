@@ -31,7 +31,7 @@ export const IntakeEnv = PlatformEnv.extend({
    * the burst (the worker folds the queued callbacks of a ticket into one read). It is still fetched: an
    * update made with the desk's credentials is not proof that it only holds the desk's own writes.
    */
-  INTAKE_OWN_UPDATE_SETTLE_MS: z.coerce.number().int().min(0).default(1500),
+  INTAKE_OWN_UPDATE_SETTLE_MS: z.coerce.number().int().min(0).default(3000),
   /** The From address of alert tickets (the MSP's RMM alert sender), so triage knows the RMM is speaking. */
   INTAKE_ALERT_SENDER: z.string().email().default('rmm-alerts@harborline-it.example'),
   /**

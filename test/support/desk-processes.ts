@@ -77,16 +77,24 @@ export interface Replica {
 
 const KEEP_LINES = 400;
 
+/**
+ * A free port below the kernel's ephemeral range (32768+ here). Ports the kernel hands out (listen(0)) are
+ * also the source ports of outgoing connections: after a test kills a service, another process's new
+ * connection to PostgreSQL or NATS could take its port, and the restarted service then fails with
+ * EADDRINUSE on the port every other process was told. Below the range, only listeners compete.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      // All interfaces, as the services listen.
+      srv.listen(port, () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
 }
 
 async function waitReady(url: string, proc: Proc, timeoutMs: number): Promise<void> {

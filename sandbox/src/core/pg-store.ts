@@ -21,6 +21,10 @@ const PARENT_KEYS = ['ticketId', 'ticket_id', 'ticketID', 'chargeToId'] as const
 export class PgStore implements SandboxStore {
   private readonly s: string;
   private readonly kept = new Set<string>();
+  /** Whole-kind lists served from memory (see wholeKind), and what invalidates them. */
+  private readonly lists = new Map<string, unknown[]>();
+  private readonly versions = new Map<string, number>();
+  private epoch = 0;
 
   constructor(private readonly pool: Pool, schema: string) {
     this.s = quoteIdent(schema);
@@ -104,12 +108,45 @@ export class PgStore implements SandboxStore {
   }
 
   async list<T>(kind: string, opts: { client?: string | null; where?: Record<string, unknown>; limit?: number; offset?: number } = {}): Promise<T[]> {
+    const whole = (opts.client === undefined || opts.client === null) && !(opts.where && Object.keys(opts.where).length) && opts.limit === undefined && opts.offset === undefined;
+    if (whole) return this.wholeKind<T>(kind);
     const { sql, args } = this.filter(kind, opts);
     let q = `SELECT doc FROM ${this.s}.docs WHERE ${sql} ORDER BY num NULLS LAST, id`;
     if (opts.limit !== undefined) q += ` LIMIT ${Math.max(0, Math.floor(opts.limit))}`;
     if (opts.offset !== undefined) q += ` OFFSET ${Math.max(0, Math.floor(opts.offset))}`;
     const r = await this.pool.query(q, args);
     return r.rows.map((x) => x.doc as T);
+  }
+
+  /**
+   * Every record of a kind, served from memory until the kind is written. Reference data (companies, boards,
+   * priorities, members, callbacks) is listed on nearly every vendor call and hardly ever written; this
+   * process is the only writer of its schema, so invalidating on its own writes keeps the copy exact. A list
+   * that raced a write is not kept (the kind's version moved), and callers get copies, never the cached docs.
+   */
+  private async wholeKind<T>(kind: string): Promise<T[]> {
+    const hit = this.lists.get(kind);
+    if (hit) return structuredClone(hit) as T[];
+    const before = this.stamp(kind);
+    const r = await this.pool.query(`SELECT doc FROM ${this.s}.docs WHERE kind = $1 ORDER BY num NULLS LAST, id`, [kind]);
+    const docs = r.rows.map((x) => x.doc as unknown);
+    if (this.stamp(kind) === before) this.lists.set(kind, docs);
+    return structuredClone(docs) as T[];
+  }
+
+  private stamp(kind: string): string {
+    return `${this.epoch}/${this.versions.get(kind) ?? 0}`;
+  }
+
+  /** Called before and after every write: a list read while the write was in flight is never kept. */
+  private written(kind: string | null): void {
+    if (kind === null) {
+      this.epoch++;
+      this.lists.clear();
+      return;
+    }
+    this.versions.set(kind, (this.versions.get(kind) ?? 0) + 1);
+    this.lists.delete(kind);
   }
 
   async count(kind: string, opts: { client?: string | null; where?: Record<string, unknown> } = {}): Promise<number> {
@@ -119,25 +156,40 @@ export class PgStore implements SandboxStore {
   }
 
   async put<T>(kind: string, id: string, doc: T, client: string | null = null): Promise<T> {
-    await this.pool.query(
-      `INSERT INTO ${this.s}.docs (kind, id, client, num, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
-       ON CONFLICT (kind, id) DO UPDATE SET client = EXCLUDED.client, doc = EXCLUDED.doc`,
-      [kind, id, client, numOf(id), JSON.stringify(doc)],
-    );
+    this.written(kind);
+    try {
+      await this.pool.query(
+        `INSERT INTO ${this.s}.docs (kind, id, client, num, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (kind, id) DO UPDATE SET client = EXCLUDED.client, doc = EXCLUDED.doc`,
+        [kind, id, client, numOf(id), JSON.stringify(doc)],
+      );
+    } finally {
+      this.written(kind);
+    }
     return doc;
   }
 
   async patch<T>(kind: string, id: string, patch: Partial<T>): Promise<T | null> {
-    const r = await this.pool.query(
-      `UPDATE ${this.s}.docs SET doc = doc || $3::jsonb WHERE kind = $1 AND id = $2 RETURNING doc`,
-      [kind, id, JSON.stringify(patch)],
-    );
-    return r.rowCount ? (r.rows[0].doc as T) : null;
+    this.written(kind);
+    try {
+      const r = await this.pool.query(
+        `UPDATE ${this.s}.docs SET doc = doc || $3::jsonb WHERE kind = $1 AND id = $2 RETURNING doc`,
+        [kind, id, JSON.stringify(patch)],
+      );
+      return r.rowCount ? (r.rows[0].doc as T) : null;
+    } finally {
+      this.written(kind);
+    }
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
-    const r = await this.pool.query(`DELETE FROM ${this.s}.docs WHERE kind = $1 AND id = $2`, [kind, id]);
-    return (r.rowCount ?? 0) > 0;
+    this.written(kind);
+    try {
+      const r = await this.pool.query(`DELETE FROM ${this.s}.docs WHERE kind = $1 AND id = $2`, [kind, id]);
+      return (r.rowCount ?? 0) > 0;
+    } finally {
+      this.written(kind);
+    }
   }
 
   async nextId(kind: string): Promise<number> {
@@ -156,12 +208,13 @@ export class PgStore implements SandboxStore {
     // One round trip: a multi-statement simple query runs as one implicit transaction.
     const keptList = kept.map((k) => `'${k.replace(/'/g, "''")}'`).join(',');
     const keep = keptList ? `WHERE kind NOT IN (${keptList})` : '';
+    this.written(null);
     await this.pool.query(
       `DELETE FROM ${this.s}.docs ${keep};
        DELETE FROM ${this.s}.seqs ${keep};
        INSERT INTO ${this.s}.docs SELECT * FROM ${this.s}.seed_docs ${keep} ON CONFLICT (kind, id) DO NOTHING;
        TRUNCATE ${this.s}.calls, ${this.s}.outbox;`,
-    );
+    ).finally(() => this.written(null));
   }
 
   async dropSchema(): Promise<void> {

@@ -168,6 +168,28 @@ describe('housekeeping', () => {
   }, 60_000);
 });
 
+describe('a removal that already holds', () => {
+  const removal: TicketSpec = {
+    client: 'ContosoDental', category: 'group_membership', from: `nora.feldman@${C}`, summary: 'remove me from social committee',
+    description: 'pls take me off the social committee team, too many notifications', affectedUpn: `nora.feldman@${C}`, entities: [ent('group', 'CDG-Social-Committee')],
+  };
+
+  it('the user is not in the group: answered and closed, the directory untouched, no code asked', async () => {
+    const seq = await lastSeq(h);
+    const evt = resolvedEvent(removal);
+    await publishEnvelope(h, evt);
+    expect([await waitState(h, evt.ticketId, ['resolved', 'escalated', 'awaiting_verification']), await lastReason(h, evt.ticketId)])
+      .toEqual(['resolved', expect.stringMatching(/closed with a note: .*not a member of CDG-Social-Committee/)]);
+    expect(mutations(await calls(h, seq))).toHaveLength(0);
+  }, 60_000);
+
+  it('in shadow mode a technician confirms', async () => {
+    const evt = resolvedEvent({ ...removal, route: 'shadow' });
+    await publishEnvelope(h, evt);
+    expect(await waitState(h, evt.ticketId, ['resolved', 'escalated'])).toBe('escalated');
+  }, 60_000);
+});
+
 describe('a runbook that always escalates', () => {
   it('Riverbend Wi-Fi ("Escalate if: Always"): no guidance to the user, escalated with the runbook\'s reason', async () => {
     const evt = resolvedEvent({ client: 'RiverbendFdn', category: 'wifi_connectivity', from: 'jamie.lee@riverbend-foundation.example', summary: 'Event Wi-Fi password?', description: 'Hi, what is the guest Wi-Fi password for the volunteers at Saturday\'s food pantry? Thanks, Jamie' });

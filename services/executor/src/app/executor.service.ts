@@ -75,7 +75,7 @@ export class ExecutorService {
       return escalateTicket(scope, base, { reason: 'bad_input', reasons: ['the ticket is not tied to a known client'], security: false });
     }
     const close = housekeepingClose(ticket, triage);
-    if (close) return this.closeHousekeeping(scope, evt, client, close);
+    if (close) return this.closeWithNote(scope, evt, client, { ...close, decision: 'close_housekeeping' });
     const requesterUpn = triage.requester.upn ?? (triage.requester.email && triage.requester.email.includes('@') ? triage.requester.email : null);
     const newUser = triage.category === 'onboarding' ? await this.readNewUser(`${ticket.summary}\n${ticket.description}`) : null;
     const named = newUser ? await this.namedPeople(client, [newUser.sameAccessAs, newUser.manager]) : [];
@@ -85,6 +85,14 @@ export class ExecutorService {
     });
     const recent = await this.d.attempts.recent(client);
     const decision = buildPlan({ ticketId: evt.ticketId, ticket, triage, runbook, snapshot, recent, now: this.d.now(), newUser });
+    if (decision.kind === 'already_so') {
+      // Answering and closing is the desk acting on its own: only where triage let it (not in shadow mode).
+      if (triage.route.decision !== 'autonomous') return escalateTicket(scope, base, { reason: 'other', reasons: [`${decision.why}: a technician confirms with the requester`], security: false });
+      return this.closeWithNote(scope, evt, client, {
+        why: decision.why, customerMessage: decision.customerMessage, decision: 'close_already_so',
+        internalNote: `Closed by the desk: ${decision.why} (checked in the directory just now; no change made).`,
+      });
+    }
     if (decision.kind === 'escalate') {
       if (this.d.guidance && (await this.d.guidance(scope, evt, decision, client))) return;
       await scope.audit({ actor: 'executor', action: 'plan', decision: 'escalate', why: decision.reasons, evidence: { reason: decision.reason, category: triage.category, documents: context.documents } });
@@ -103,10 +111,13 @@ export class ExecutorService {
     await this.apply(scope, stored!, step);
   }
 
-  /** A thank-you or confirmation that asks for nothing: resolved with a short note, no action, no case. */
-  private async closeHousekeeping(scope: TicketScope, evt: Envelope<RunbookResolvedV1>, client: string, close: NonNullable<ReturnType<typeof housekeepingClose>>): Promise<void> {
+  /**
+   * Nothing to do — a thank-you that asks for nothing, or a state the ticket asks for that already holds:
+   * resolved with a short note, no action, no case.
+   */
+  private async closeWithNote(scope: TicketScope, evt: Envelope<RunbookResolvedV1>, client: string, close: { why: string; customerMessage: string; internalNote: string; decision: string }): Promise<void> {
     const { ticket, triage } = evt.payload;
-    await scope.audit({ actor: 'executor', action: 'plan', decision: 'close_housekeeping', why: [close.why], evidence: { category: triage.category, route: triage.route.decision } });
+    await scope.audit({ actor: 'executor', action: 'plan', decision: close.decision, why: [close.why], evidence: { category: triage.category, route: triage.route.decision } });
     await scope.publish(Subjects.ticketResolved, { ticketId: evt.ticketId, mspClientId: client, correlationId: evt.correlationId, causationId: scope.causationId }, {
       ticket, category: triage.category, actions: [],
       evidence: [{ source: 'triage', detail: close.why, at: this.d.now().toISOString() }],

@@ -1,5 +1,5 @@
 import { ActionDraft, DraftContext } from './planner';
-import { Escalation, escalate } from './plan-types';
+import { AlreadySo, Escalation, escalate } from './plan-types';
 import { accountGuards, proseAboutPerson, resolveAffected } from './plan-common';
 import { approversFor, ownerContacts, relations } from './authority';
 import { allowed, resolveGroup } from './targets';
@@ -7,7 +7,7 @@ import { bullets, bulletsNaming, mentions } from './prose';
 import { ContactRecord, lc } from './records';
 
 /** add_to_group, remove_from_group, add_to_distribution_list. */
-export function planGroupAction(ctx: DraftContext): ActionDraft | Escalation {
+export function planGroupAction(ctx: DraftContext): ActionDraft | Escalation | AlreadySo {
   const a = resolveAffected(ctx);
   if ('kind' in a) return a;
   const guard = accountGuards(ctx, a, { allowShared: false, requireEnabled: true });
@@ -30,12 +30,21 @@ export function planGroupAction(ctx: DraftContext): ActionDraft | Escalation {
   if (/\bWC-Matter-|matter group/i.test(group.name) && /matter/i.test(ctx.escalateIf)) return escalate('target_not_allowed', 'matter groups (ethical walls) are never automated');
 
   const isMember = a.user.groups.some((g) => lc(g) === lc(group.name));
-  if (ctx.action === 'remove_from_group' && !isMember) return escalate('other', `${a.user.upn} is not a member of ${group.name}: nothing to remove, a technician confirms with the requester`);
   if (ctx.action !== 'remove_from_group' && isMember) return escalate('other', `${a.user.upn} is already a member of ${group.name}: the problem is elsewhere`);
 
   const rels = relations(ctx.snapshot, ctx.requester, a.user, group);
   const who = ctx.requester ? `${ctx.requester.firstName} ${ctx.requester.lastName}` : 'unknown';
   if (rels.size === 0) return escalate('not_authorized', `${who} has no authority over ${a.user.upn}'s access (not the user, the manager on file, a group owner or an authorized approver)`);
+  if (ctx.action === 'remove_from_group' && !isMember) {
+    // The state asked for already holds. Only the user themself is told so (membership is not shared with
+    // anyone else who asks); for anyone else a technician confirms with the requester.
+    if (!rels.has('self')) return escalate('other', `${a.user.upn} is not a member of ${group.name}: nothing to remove, a technician confirms with the requester`);
+    return {
+      kind: 'already_so',
+      why: `${a.user.upn} is not a member of ${group.name}: nothing to remove`,
+      customerMessage: `You are not a member of ${group.name}, so there is nothing to remove. If you still receive its messages or notifications, they may come from a channel or conversation you follow; reply to this ticket and a technician will look into it.`,
+    };
+  }
 
   // Lists the prose restricts to their owners/approvers ("all staff" lists, onboarding-only lists).
   const restricted = bullets(ctx.runbook.prose.prerequisites).some((b) => mentions(b, group.name) && /\bonly\b/i.test(b));

@@ -40,7 +40,17 @@ export interface Plan {
   verification?: VerificationPolicy | null;
 }
 
-export type PlanDecision = Plan | Escalation;
+/**
+ * What the ticket asks for is already so (removal from a group the user is not in): nothing to change. The
+ * ticket is answered and closed when triage let it run on its own; otherwise a technician confirms.
+ */
+export interface AlreadySo {
+  kind: 'already_so';
+  why: string;
+  customerMessage: string;
+}
+
+export type PlanDecision = Plan | Escalation | AlreadySo;
 
 export const escalate = (reason: EscalationReason, why: string | string[], security = false, steps: PlanStep[] = []): Escalation => ({
   kind: 'escalate', reason, reasons: Array.isArray(why) ? why : [why], security, steps,

@@ -12,7 +12,7 @@ function run(spec: TicketSpec, patch?: Parameters<typeof snapshotOf>[1]): PlanDe
 }
 
 function expectPlan(d: PlanDecision): Plan {
-  if (d.kind !== 'plan') throw new Error(`expected a plan, got escalation ${d.reason}: ${d.reasons.join(' | ')}`);
+  if (d.kind !== 'plan') throw new Error(d.kind === 'escalate' ? `expected a plan, got escalation ${d.reason}: ${d.reasons.join(' | ')}` : `expected a plan, got ${d.kind}: ${d.why}`);
   return d;
 }
 
@@ -305,5 +305,26 @@ describe('planner: a runbook that always escalates', () => {
     const d = run({ client: 'RiverbendFdn', category: 'wifi_connectivity', from: 'jamie.lee@riverbend-foundation.example', summary: 'Laptop will not join the staff Wi-Fi', description: 'Since I changed my password my laptop does not connect to RCF-Staff.' });
     expectEscalation(d, 'out_of_scope');
     if (d.kind === 'escalate') expect(d.reasons).toEqual([expect.stringMatching(/^runbook "Escalate if": Always: this client has no automated Wi-Fi fix/)]);
+  });
+});
+
+describe('planner: a removal that already holds', () => {
+  const removal = (from: string) => run({
+    client: 'ContosoDental', category: 'group_membership', from, summary: 'Remove Nora from the social committee team',
+    description: 'Please take Nora Feldman off CDG-Social-Committee, too many notifications', affectedUpn: `nora.feldman@${CDG}`, entities: [ent('group', 'CDG-Social-Committee')],
+  });
+
+  it('the user asking for themself is told they are not a member: nothing to change, the ticket is answered', () => {
+    const d = removal(`nora.feldman@${CDG}`);
+    expect(d).toMatchObject({ kind: 'already_so', why: `nora.feldman@${CDG} is not a member of CDG-Social-Committee: nothing to remove` });
+    if (d.kind === 'already_so') expect(d.customerMessage).toMatch(/You are not a member of CDG-Social-Committee/);
+  });
+
+  it('anyone else asking is not told another person\'s memberships: a technician confirms', () => {
+    expectEscalation(removal(`kevin.oneil@${CDG}`), 'other');
+  });
+
+  it('someone with no authority over the user is refused before membership is looked at', () => {
+    expectEscalation(removal(`raj.patel@${CDG}`), 'not_authorized');
   });
 });

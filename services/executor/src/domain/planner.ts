@@ -4,7 +4,7 @@ import {
 import { ACTIONS_BY_CATEGORY, CATALOG } from './catalog';
 import { Relation } from './authority';
 import { ContactRecord, ClientSnapshot, contactByEmail, lc } from './records';
-import { Escalation, IdentityPlan, Plan, PlanDecision, PlanStep, RecentAction, escalate } from './plan-types';
+import { AlreadySo, Escalation, IdentityPlan, Plan, PlanDecision, PlanStep, RecentAction, escalate } from './plan-types';
 import { alwaysEscalate, outageSignal, proseConditions, removalIntent, repeatSignal, ticketSignals } from './ticket-signals';
 import { planDeviceAction } from './plan-device';
 import { planUserAction } from './plan-user';
@@ -139,7 +139,7 @@ function requesterOf(ticket: InboundTicket, triage: TriageResult, s: ClientSnaps
   return { contact: c };
 }
 
-function draftFor(ctx: DraftContext): ActionDraft | Escalation {
+function draftFor(ctx: DraftContext): ActionDraft | Escalation | AlreadySo {
   switch (ctx.action) {
     case 'reset_password': case 'unlock_account': case 'reenroll_mfa': case 'disable_account': case 'create_account':
       return planUserAction(ctx);

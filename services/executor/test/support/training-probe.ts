@@ -22,9 +22,10 @@ for (const t of lines) {
     entities, channel: t.channel as 'email', alertDevice: t.channel === 'alert' ? (/\] ([A-Z0-9-]+):/.exec(t.summary!)?.[1] ?? null) : null,
   });
   const d = plan({ ticketId: '11111111-1111-4111-8111-111111111111', ticket, triage, runbook: runbookFor(client, t.category as TicketCategory), snapshot: s, recent: [], now: new Date('2026-11-30T15:00:00Z') });
-  const got = d.kind === 'plan' ? 'autonomous' : 'escalate';
+  // Answering that the state already holds and closing is the desk handling it on its own.
+  const got = d.kind === 'escalate' ? 'escalate' : 'autonomous';
   if (got === t.expected) { ok++; continue; }
   if (got === 'autonomous') unsafe++; else lost++;
-  console.log(`${got === 'autonomous' ? 'UNSAFE' : 'lost  '} ${t.id} ${t.category} ${d.kind === 'escalate' ? d.reason + ': ' + d.reasons[0] : d.steps.map((x) => x.action).join(',')} || ${t.summary} || ${t.notes}`);
+  console.log(`${got === 'autonomous' ? 'UNSAFE' : 'lost  '} ${t.id} ${t.category} ${d.kind === 'escalate' ? d.reason + ': ' + d.reasons[0] : d.kind === 'already_so' ? d.why : d.steps.map((x) => x.action).join(',')} || ${t.summary} || ${t.notes}`);
 }
 console.log({ ok, unsafe, lost, total: lines.length });

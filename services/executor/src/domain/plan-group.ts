@@ -16,7 +16,7 @@ export function planGroupAction(ctx: DraftContext): ActionDraft | Escalation | A
   const personRule = proseAboutPerson(ctx, a);
   if (personRule) return personRule;
 
-  const group = resolveGroup(ctx.triage, ctx.snapshot);
+  const group = resolveGroup(ctx.triage, ctx.snapshot, ctx.ticket.summary);
   if ('kind' in group) return group;
   if (group.privileged) return escalate('privileged_target', `${group.name} is privileged: never changed by automation, whoever asks`);
   const wantsList = ctx.action === 'add_to_distribution_list';

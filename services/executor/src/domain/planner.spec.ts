@@ -328,3 +328,23 @@ describe('planner: a removal that already holds', () => {
     expectEscalation(removal(`raj.patel@${CDG}`), 'not_authorized');
   });
 });
+
+describe('planner: which group, when several match', () => {
+  const WC = 'whitfieldcrane-law.example';
+  const fuzzy = (ref: string) => ({ ...ent('group', ref), mention: ref.replace(/^WC-/, ''), confidence: 0.9 });
+  const billing = (summary: string) => run({
+    client: 'WhitfieldCrane', category: 'group_membership', from: `jonathan.crane@${WC}`, summary,
+    description: 'Please give Carlos Mendes access to the billing share (WC-Billing); he is helping with the Q4 invoices for the Corporate group.\\n\\nJonathan Crane\\nSenior Partner',
+    affectedUpn: `carlos.mendes@${WC}`, entities: [{ ...ent('group', 'WC-Billing'), confidence: 1 }, fuzzy('WC-Partners'), fuzzy('WC-Corporate')],
+  });
+
+  it('the group named exactly in the text and by the subject line is the one (words in a signature or in passing do not count)', () => {
+    const p = expectPlan(billing('Billing share access for Carlos'));
+    expect(p.steps[0]!.params).toMatchObject({ group: 'WC-Billing', upn: `carlos.mendes@${WC}` });
+  });
+
+  it('a subject that names none of them, or two, stays with a technician', () => {
+    expectEscalation(billing('Access for Carlos'), 'bad_input');
+    expectEscalation(billing('Billing and corporate access for Carlos'), 'bad_input');
+  });
+});

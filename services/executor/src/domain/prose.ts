@@ -23,7 +23,7 @@ export function expandHostRanges(text: string): string {
   });
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whole-word, case-insensitive mention (hostnames and group names contain dashes, so "word" = not [A-Za-z0-9-]). */
 export function mentions(text: string, term: string | null | undefined): boolean {

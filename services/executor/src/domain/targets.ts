@@ -4,6 +4,7 @@ import {
 } from './records';
 import { Escalation, escalate } from './plan-types';
 import { matchTitle } from './software-match';
+import { escapeRe } from './prose';
 
 /** Distinct resolved refs of one entity kind (what triage matched in the client's records). */
 export function refs(triage: TriageResult, kind: TriageResult['entities'][number]['kind'], minConfidence = 0.5): string[] {
@@ -27,12 +28,41 @@ function softwareRequests(triage: TriageResult): string[] {
 }
 
 /** Exactly one group, existing in THIS client's tenant. */
-export function resolveGroup(triage: TriageResult, s: ClientSnapshot): GroupRecord | Escalation {
-  const names = refs(triage, 'group');
+export function resolveGroup(triage: TriageResult, s: ClientSnapshot, subject = ''): GroupRecord | Escalation {
+  let names = refs(triage, 'group');
   if (names.length === 0) return escalate('bad_input', 'no group of this client matches the request');
-  if (names.length > 1) return escalate('bad_input', `several groups match (${names.join(', ')}); a technician confirms which`);
+  if (names.length > 1) {
+    const meant = subjectGroup(names, triage, subject);
+    if (!meant) return escalate('bad_input', `several groups match (${names.join(', ')}); a technician confirms which`);
+    names = [meant];
+  }
   const g = groupByName(s, names[0]!);
   return g ?? escalate('target_not_allowed', `group "${names[0]}" does not exist in this client's tenant`);
+}
+
+/**
+ * When several groups match, the one the ticket is about — if the text says so twice: the group is named
+ * exactly (not only a word of it, like "Partner" in a signature or "Corporate" in passing), and the subject
+ * line uses its words and no other candidate's ("Billing share access for Carlos" with WC-Billing named in
+ * the body). Anything less stays with a technician.
+ */
+function subjectGroup(names: string[], triage: TriageResult, subject: string): string | null {
+  const inSubject = names.filter((n) => groupWords(n).some((w) => hasWord(subject, w)));
+  if (inSubject.length !== 1) return null;
+  const pick = inSubject[0]!;
+  const exact = triage.entities.some((e) => e.kind === 'group' && e.ref !== null && lc(e.ref) === lc(pick) && e.confidence >= 1);
+  return exact ? pick : null;
+}
+
+/** "TSP-MES-Operators" → ["mes", "operator"]: the name's own words, without the client prefix. */
+function groupWords(name: string): string[] {
+  const bare = /^[A-Za-z]{2,4}-(.+)$/.exec(name)?.[1] ?? name;
+  return bare.split(/[-_\s]+/).map((w) => w.toLowerCase().replace(/s$/, '')).filter((w) => w.length >= 3);
+}
+
+/** The word, singular or plural ("operator" in "MES operators"). */
+function hasWord(text: string, stem: string): boolean {
+  return new RegExp(`(^|[^a-z0-9])${escapeRe(stem)}s?(?=$|[^a-z0-9])`).test(text.toLowerCase());
 }
 
 /** The allow-list of the header(s), intersected: a title must be on every list that exists. */

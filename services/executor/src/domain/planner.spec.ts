@@ -343,6 +343,16 @@ describe('planner: which group, when several match', () => {
     expect(p.steps[0]!.params).toMatchObject({ group: 'WC-Billing', upn: `carlos.mendes@${WC}` });
   });
 
+  it('a short name is a word of its own ("CAS share access" for AB-CAS, not AB-Tax from a signature)', () => {
+    const AB = 'alderbrooks-cpa.example';
+    const d = run({
+      client: 'AlderBrooksCPA', category: 'group_membership', from: `jennifer.alvarez@${AB}`, summary: 'CAS share access for Ian',
+      description: 'Please give Ian McAllister access to the CAS share (AB-CAS).\n\nJennifer Alvarez\nSenior Tax Accountant',
+      affectedUpn: `ian.mcallister@${AB}`, entities: [{ ...ent('group', 'AB-CAS'), confidence: 1 }, { ...ent('group', 'AB-Tax'), confidence: 0.9 }],
+    });
+    expect(d.kind === 'escalate' ? d.reasons.join(' ') : d.kind).not.toMatch(/several groups match/);
+  });
+
   it('a subject that names none of them, or two, stays with a technician', () => {
     expectEscalation(billing('Access for Carlos'), 'bad_input');
     expectEscalation(billing('Billing and corporate access for Carlos'), 'bad_input');

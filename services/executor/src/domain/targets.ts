@@ -54,15 +54,16 @@ function subjectGroup(names: string[], triage: TriageResult, subject: string): s
   return exact ? pick : null;
 }
 
-/** "TSP-MES-Operators" → ["mes", "operator"]: the name's own words, without the client prefix. */
+/** "TSP-MES-Operators" → ["mes", "operators"]: the name's own words, without the client prefix. */
 function groupWords(name: string): string[] {
   const bare = /^[A-Za-z]{2,4}-(.+)$/.exec(name)?.[1] ?? name;
-  return bare.split(/[-_\s]+/).map((w) => w.toLowerCase().replace(/s$/, '')).filter((w) => w.length >= 3);
+  return bare.split(/[-_\s]+/).map((w) => w.toLowerCase()).filter((w) => w.length >= 3);
 }
 
-/** The word, singular or plural ("operator" in "MES operators"). */
-function hasWord(text: string, stem: string): boolean {
-  return new RegExp(`(^|[^a-z0-9])${escapeRe(stem)}s?(?=$|[^a-z0-9])`).test(text.toLowerCase());
+/** The word, singular or plural ("MES operator" for "Operators", "supervisors" for "Supervisor", "CAS" as is). */
+function hasWord(text: string, word: string): boolean {
+  const forms = word.endsWith('s') && word.length > 3 ? [word, word.slice(0, -1)] : [word];
+  return forms.some((f) => new RegExp(`(^|[^a-z0-9])${escapeRe(f)}s?(?=$|[^a-z0-9])`).test(text.toLowerCase()));
 }
 
 /** The allow-list of the header(s), intersected: a title must be on every list that exists. */

@@ -10,14 +10,14 @@ export function quoteIdent(name: string): string {
 
 const numOf = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
 
+/** Fields that point a record at its ticket (ConnectWise / Halo / Autotask spellings, CW time entries). */
+const PARENT_KEYS = ['ticketId', 'ticket_id', 'ticketID', 'chargeToId'] as const;
+
 /**
  * Generic JSONB documents per (kind, id), scoped by client. The seed is kept in `seed_docs`, so a reset
  * is two statements inside PostgreSQL (delete + insert-select) and never re-sends the world over the wire.
  * Tables are UNLOGGED: the sandbox's state is disposable and writes stay cheap.
  */
-/** Fields that point a record at its ticket (ConnectWise / Halo / Autotask spellings, CW time entries). */
-const PARENT_KEYS = ['ticketId', 'ticket_id', 'ticketID', 'chargeToId'] as const;
-
 export class PgStore implements SandboxStore {
   private readonly s: string;
   private readonly kept = new Set<string>();
@@ -138,7 +138,19 @@ export class PgStore implements SandboxStore {
     return `${this.epoch}/${this.versions.get(kind) ?? 0}`;
   }
 
-  /** Called before and after every write: a list read while the write was in flight is never kept. */
+  /**
+   * Runs a write of `kind` (null = every kind) between two invalidations: a list read while the write was
+   * in flight is never kept.
+   */
+  private async writing<R>(kind: string | null, write: () => Promise<R>): Promise<R> {
+    this.written(kind);
+    try {
+      return await write();
+    } finally {
+      this.written(kind);
+    }
+  }
+
   private written(kind: string | null): void {
     if (kind === null) {
       this.epoch++;
@@ -156,40 +168,25 @@ export class PgStore implements SandboxStore {
   }
 
   async put<T>(kind: string, id: string, doc: T, client: string | null = null): Promise<T> {
-    this.written(kind);
-    try {
-      await this.pool.query(
-        `INSERT INTO ${this.s}.docs (kind, id, client, num, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (kind, id) DO UPDATE SET client = EXCLUDED.client, doc = EXCLUDED.doc`,
-        [kind, id, client, numOf(id), JSON.stringify(doc)],
-      );
-    } finally {
-      this.written(kind);
-    }
+    await this.writing(kind, () => this.pool.query(
+      `INSERT INTO ${this.s}.docs (kind, id, client, num, doc) VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (kind, id) DO UPDATE SET client = EXCLUDED.client, doc = EXCLUDED.doc`,
+      [kind, id, client, numOf(id), JSON.stringify(doc)],
+    ));
     return doc;
   }
 
   async patch<T>(kind: string, id: string, patch: Partial<T>): Promise<T | null> {
-    this.written(kind);
-    try {
-      const r = await this.pool.query(
-        `UPDATE ${this.s}.docs SET doc = doc || $3::jsonb WHERE kind = $1 AND id = $2 RETURNING doc`,
-        [kind, id, JSON.stringify(patch)],
-      );
-      return r.rowCount ? (r.rows[0].doc as T) : null;
-    } finally {
-      this.written(kind);
-    }
+    const r = await this.writing(kind, () => this.pool.query(
+      `UPDATE ${this.s}.docs SET doc = doc || $3::jsonb WHERE kind = $1 AND id = $2 RETURNING doc`,
+      [kind, id, JSON.stringify(patch)],
+    ));
+    return r.rowCount ? (r.rows[0].doc as T) : null;
   }
 
   async delete(kind: string, id: string): Promise<boolean> {
-    this.written(kind);
-    try {
-      const r = await this.pool.query(`DELETE FROM ${this.s}.docs WHERE kind = $1 AND id = $2`, [kind, id]);
-      return (r.rowCount ?? 0) > 0;
-    } finally {
-      this.written(kind);
-    }
+    const r = await this.writing(kind, () => this.pool.query(`DELETE FROM ${this.s}.docs WHERE kind = $1 AND id = $2`, [kind, id]));
+    return (r.rowCount ?? 0) > 0;
   }
 
   async nextId(kind: string): Promise<number> {
@@ -208,13 +205,12 @@ export class PgStore implements SandboxStore {
     // One round trip: a multi-statement simple query runs as one implicit transaction.
     const keptList = kept.map((k) => `'${k.replace(/'/g, "''")}'`).join(',');
     const keep = keptList ? `WHERE kind NOT IN (${keptList})` : '';
-    this.written(null);
-    await this.pool.query(
+    await this.writing(null, () => this.pool.query(
       `DELETE FROM ${this.s}.docs ${keep};
        DELETE FROM ${this.s}.seqs ${keep};
        INSERT INTO ${this.s}.docs SELECT * FROM ${this.s}.seed_docs ${keep} ON CONFLICT (kind, id) DO NOTHING;
        TRUNCATE ${this.s}.calls, ${this.s}.outbox;`,
-    ).finally(() => this.written(null));
+    ));
   }
 
   async dropSchema(): Promise<void> {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AdapterRegistry, type CreatePsaTicket, type PsaTicket } from '@desk/adapters';
+import type { CreatePsaTicket, PsaTicket } from '@desk/adapters';
 import { Subjects, type PayloadInput } from '@desk/contracts';
 import type { DeskApp } from '@desk/platform';
 import { cleanup, isolatedEnv, NATS_URL, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
-import { FakePsa } from '../../psa-writer/test/fake-psa';
+import { FakePsa, serveFakePsa } from '../../psa-writer/test/fake-psa';
 import { PsaWriterModule } from '../../psa-writer/src/psa-writer.module';
 import { IntakeModule } from '../src/intake.module';
 import { cwSign, startKeyServer, streamEvents } from './helpers';
@@ -46,11 +46,7 @@ beforeAll(async () => {
   writer = await startApp('psa-writer', PsaWriterModule);
   intake = await startApp('intake', IntakeModule);
   // Test seam: every client's PSA is the in-memory one, for both services.
-  for (const app of [writer, intake]) {
-    const registry = app.app.get(AdapterRegistry);
-    const cache = (registry as unknown as { cache: Map<string, unknown> }).cache;
-    for (const c of registry.clients()) cache.set(`psa:${c.identifier}`, psa);
-  }
+  for (const app of [writer, intake]) serveFakePsa(app, psa);
 }, 90_000);
 
 afterAll(async () => {

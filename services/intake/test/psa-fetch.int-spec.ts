@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { AdapterRegistry } from '@desk/adapters';
 import type { DeskApp } from '@desk/platform';
 import { cleanup, isolatedEnv, NATS_URL, query, startApp, waitFor } from '../../../libs/platform/test/helpers';
-import { FakePsa } from '../../psa-writer/test/fake-psa';
+import { FakePsa, serveFakePsa } from '../../psa-writer/test/fake-psa';
 import { IntakeModule } from '../src/intake.module';
 import { cwSign, startKeyServer, streamEvents } from './helpers';
 
@@ -17,10 +16,7 @@ let keys: Awaited<ReturnType<typeof startKeyServer>>;
 beforeAll(async () => {
   keys = await startKeyServer(SIGNING_KEY);
   desk = await startApp('intake', IntakeModule);
-  // Test seam: every client's PSA is the in-memory one (the vendor adapters are tested on their own).
-  const registry = desk.app.get(AdapterRegistry);
-  const cache = (registry as unknown as { cache: Map<string, unknown> }).cache;
-  for (const c of registry.clients()) cache.set(`psa:${c.identifier}`, psa);
+  serveFakePsa(desk, psa);
 }, 60_000);
 
 afterAll(async () => {
@@ -29,11 +25,8 @@ afterAll(async () => {
   await cleanup(iso);
 }, 60_000);
 
-async function callback(action: 'added' | 'updated' | 'deleted', id: string, over: { memberId?: string; entity?: object } = {}): Promise<request.Response> {
-  const body = JSON.stringify({
-    MessageId: randomUUID(), FromUrl: 'x', CompanyId: 'harborline', MemberId: over.memberId ?? 'L1Agent', Action: action, Type: 'ticket', ID: Number(id),
-    Entity: over.entity ? JSON.stringify(over.entity) : null, Metadata: { key_url: keys.url },
-  });
+async function callback(action: 'added' | 'updated' | 'deleted', id: string): Promise<request.Response> {
+  const body = JSON.stringify({ MessageId: randomUUID(), FromUrl: 'x', CompanyId: 'harborline', MemberId: 'L1Agent', Action: action, Type: 'ticket', ID: Number(id), Entity: null, Metadata: { key_url: keys.url } });
   return request(desk.url).post('/webhooks/connectwise').set('content-type', 'application/json').set('x-content-signature', cwSign(SIGNING_KEY, body)).send(body);
 }
 

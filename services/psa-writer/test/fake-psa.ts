@@ -1,5 +1,17 @@
-import { VendorAuthError, VendorRateLimitError, VendorUnavailableError, type CreatePsaTicket, type PsaAgreement, type PsaClient, type PsaNote, type PsaTicket, type PsaTimeEntry } from '@desk/adapters';
+import { AdapterRegistry, VendorAuthError, VendorRateLimitError, VendorUnavailableError, type CreatePsaTicket, type PsaAgreement, type PsaClient, type PsaNote, type PsaTicket, type PsaTimeEntry } from '@desk/adapters';
 import type { PsaSystem } from '@desk/contracts';
+import type { DeskApp } from '@desk/platform';
+
+/** Test seam: the app's adapter registry cache, where a test puts its in-memory clients. */
+export function adapterCache(app: DeskApp): Map<string, unknown> {
+  return (app.app.get(AdapterRegistry) as unknown as { cache: Map<string, unknown> }).cache;
+}
+
+/** Every client of the app's registry gets `psa` as its PSA (the vendor adapters are tested on their own). */
+export function serveFakePsa(app: DeskApp, psa: PsaClient): void {
+  const cache = adapterCache(app);
+  for (const c of app.app.get(AdapterRegistry).clients()) cache.set(`psa:${c.identifier}`, psa);
+}
 
 /**
  * An in-memory PSA for psa-writer's integration tests until the vendor adapters and the sandbox PSA carry

@@ -6,7 +6,7 @@ import { cleanup, isolatedEnv, NATS_URL, query, startApp, waitFor } from '../../
 import { streamEvents } from '../../intake/test/helpers';
 import { PsaWriterModule } from '../src/psa-writer.module';
 import { SUMMARY_SECTIONS } from '../src/domain/composers';
-import { FakePsa } from './fake-psa';
+import { adapterCache, FakePsa, serveFakePsa } from './fake-psa';
 
 const iso = isolatedEnv({ PSA_WRITER_POLL_MS: '50', PSA_WRITER_RETRY_BASE_MS: '50', PSA_WRITER_MAX_BACKOFF_MS: '400', PSA_RATE_LIMITS: 'connectwise=200/50' });
 const schema = `${iso.schemaPrefix}psa_writer`;
@@ -17,16 +17,15 @@ let desk: DeskApp;
 beforeAll(async () => {
   desk = await startApp('psa-writer', PsaWriterModule);
   // Test seam: the registry hands out the in-memory PSA and a recording notifier for every client.
+  serveFakePsa(desk, psa);
   const registry = desk.app.get(AdapterRegistry);
-  const cache = (registry as unknown as { cache: Map<string, unknown> }).cache;
-  for (const c of registry.clients()) cache.set(`psa:${c.identifier}`, psa);
   const msp = registry.config.msp.notify;
   const notifier: Notifier = {
     send: async (target, msg) => { pages.push({ channel: target.channel, subject: msg.subject, body: msg.body }); return { providerMessageId: null, status: 'sent', detail: null }; },
     channels: () => ['webhook', 'teams'],
     defaultTarget: (channel) => (channel === 'teams' && msp.teamsWebhookUrl ? { channel, webhookUrl: msp.teamsWebhookUrl } : channel === 'webhook' && msp.pagingWebhook ? { channel, url: msp.pagingWebhook.url } : null),
   };
-  cache.set('notify:*msp*', notifier);
+  adapterCache(desk).set('notify:*msp*', notifier);
 }, 60_000);
 
 afterAll(async () => {

@@ -86,8 +86,6 @@ export class ExecutorService {
     const recent = await this.d.attempts.recent(client);
     const decision = buildPlan({ ticketId: evt.ticketId, ticket, triage, runbook, snapshot, recent, now: this.d.now(), newUser });
     if (decision.kind === 'already_so') {
-      // Answering and closing is the desk acting on its own: only where triage let it (not in shadow mode).
-      if (triage.route.decision !== 'autonomous') return escalateTicket(scope, base, { reason: 'other', reasons: [`${decision.why}: a technician confirms with the requester`], security: false });
       return this.closeWithNote(scope, evt, client, {
         why: decision.why, customerMessage: decision.customerMessage, decision: 'close_already_so',
         internalNote: `Closed by the desk: ${decision.why} (checked in the directory just now; no change made).`,

@@ -320,6 +320,16 @@ describe('planner: a removal that already holds', () => {
     if (d.kind === 'already_so') expect(d.customerMessage).toMatch(/You are not a member of CDG-Social-Committee/);
   });
 
+  it('in shadow mode a technician confirms, even for the user themself', () => {
+    const { ticket, triage } = ticketOf({
+      client: 'ContosoDental', category: 'group_membership', from: `nora.feldman@${CDG}`, summary: 'Remove Nora from the social committee team',
+      affectedUpn: `nora.feldman@${CDG}`, entities: [ent('group', 'CDG-Social-Committee')],
+    });
+    const shadow = { ...triage, route: { ...triage.route, decision: 'shadow' as const } };
+    const d = plan({ ticketId: ID, ticket, triage: shadow, runbook: runbookFor('ContosoDental', 'group_membership'), snapshot: snapshotOf('ContosoDental'), recent: [], now: NOW });
+    expect(d).toMatchObject({ kind: 'escalate', reason: 'other', reasons: [expect.stringMatching(/not a member of CDG-Social-Committee: nothing to remove: a technician confirms/)] });
+  });
+
   it('anyone else asking is not told another person\'s memberships: a technician confirms', () => {
     expectEscalation(removal(`kevin.oneil@${CDG}`), 'other');
   });

@@ -105,6 +105,10 @@ export function plan(input: PlanInput): PlanDecision {
     escalateIf: runbook.prose.escalateIf,
   };
   const draft = draftFor(ctx);
+  // Answering and closing is the desk acting on its own: only where triage let it (not in shadow mode).
+  if ('kind' in draft && draft.kind === 'already_so' && triage.route.decision !== 'autonomous') {
+    return escalate('other', `${draft.why}: a technician confirms with the requester`);
+  }
   if ('kind' in draft) return draft;
   return finish(ctx, draft);
 }
